@@ -1,0 +1,23 @@
+package org.routstr.discovery;
+
+import io.helidon.webserver.WebServer;
+
+import org.junit.jupiter.api.Test;
+
+import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.testsupport.ServiceSmoke;
+import org.routstr.testsupport.TestDb;
+import org.routstr.testsupport.RealInfra;
+
+@RealInfra
+class MainTest {
+    @Test
+    void startsAndAnswersHealthAndMetrics(TestDb db, KafkaSettings kafka) {
+        WebServer server = Main.start(ServiceSmoke.config(db, kafka));
+        try {
+            ServiceSmoke.assertHealthAndMetrics(server.port());
+        } finally {
+            server.stop();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.routstr.common.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * API keys: {@code sk-} plus 64 random hex characters, shown to the user once and stored only as their SHA-256
+ * (DESIGN.md "Security baseline"; Routstr Core stored them in plain text).
+ */
+public final class ApiKeys {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private ApiKeys() {
+    }
+
+    /** A new random key. */
+    public static String newKey() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return "sk-" + HEX.formatHex(b);
+    }
+
+    /** The stored form of a key (or of any bearer secret): lower-case hex SHA-256 of its UTF-8 bytes. */
+    public static String hash(String secret) {
+        return HEX.formatHex(sha256(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** True for strings shaped like our keys. */
+    public static boolean looksLikeKey(String s) {
+        return s.length() == 67 && s.startsWith("sk-") && s.substring(3).chars().allMatch(ApiKeys::isHex);
+    }
+
+    /** A prefix safe for logs: never the whole key. */
+    public static String redact(String secret) {
+        return secret.length() <= 10 ? "***" : secret.substring(0, Math.min(8, secret.length() / 4)) + "…";
+    }
+
+    private static boolean isHex(int c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+    }
+
+    private static byte[] sha256(byte[] in) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(in);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.routstr.common.server;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+
+import org.routstr.common.http.ErrorHandlers;
+
+/**
+ * Starts a service's web server the same way everywhere: its {@code server} config node, health and metrics, the error
+ * envelope, then the service's own routes.
+ */
+public final class Servers {
+    private Servers() {
+    }
+
+    /** Builds and starts the server; {@code routes} adds the service's routes after the error handlers. */
+    public static WebServer start(Config server, Optional<DataSource> db, Consumer<HttpRouting.Builder> routes) {
+        return WebServer.builder()
+                .config(server)
+                .addFeature(Observability.feature(db))
+                .routing(r -> {
+                    ErrorHandlers.register(r);
+                    routes.accept(r);
+                })
+                .build()
+                .start();
+    }
+}

@@ -1,0 +1,90 @@
+package org.routstr.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL server started from the binaries on the classpath (zonky; it runs as root through a user
+ * namespace). Used by tests and by the single-machine launcher, which keeps its data folder across restarts.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+    private final EmbeddedPostgres pg;
+
+    private EmbeddedDatabase(EmbeddedPostgres pg) {
+        this.pg = pg;
+    }
+
+    /**
+     * Starts a server. With a data folder the data survives a restart; without one it lives in a temporary folder.
+     *
+     * @param dataDir where the cluster lives
+     * @param port    0 for any free port
+     */
+    public static EmbeddedDatabase start(Optional<Path> dataDir, int port) {
+        try {
+            EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("shared_buffers", "64MB")
+                    .setPGStartupWait(java.time.Duration.ofSeconds(30));
+            if (port > 0) {
+                b.setPort(port);
+            }
+            if (dataDir.isPresent()) {
+                b.setDataDirectory(dataDir.get()).setCleanDataDirectory(false);
+            } else {
+                // throwaway clusters (tests) trade durability for speed
+                b.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
+                        .setServerConfig("full_page_writes", "off");
+            }
+            return new EmbeddedDatabase(b.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /** The port the server listens on (127.0.0.1). */
+    public int port() {
+        return pg.getPort();
+    }
+
+    /** A JDBC URL for a database on this server. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + database;
+    }
+
+    /** The superuser name (trust authentication on loopback). */
+    public String user() {
+        return "postgres";
+    }
+
+    /** Creates a database if it does not exist yet. */
+    public void createDatabase(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("bad database name " + name);
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            var rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
+            if (!rs.next()) {
+                st.execute("CREATE DATABASE " + name);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.routstr.ledger;
+
+/**
+ * Why money leaves an account.
+ */
+public enum DebitKind {
+    REFUND, WITHDRAWAL;
+
+    String sql() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,163 @@
+package org.routstr.ledger;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.routstr.common.db.Db;
+
+/**
+ * The only code that changes balances. Each operation is one transaction (or joins the caller's, through the
+ * {@code Connection} overloads) and is idempotent by its key; the invariants live in SQL (migration V1), so they hold
+ * whoever calls.
+ */
+public final class Ledger {
+    private final DataSource ds;
+
+    public Ledger(DataSource ds) {
+        this.ds = Objects.requireNonNull(ds);
+    }
+
+    /** Opens an empty account for a key hash; false when it exists already. */
+    public boolean open(NewAccount account) {
+        return Db.withConnection(ds, c -> open(c, account));
+    }
+
+    /** {@link #open(NewAccount)} inside the caller's transaction. */
+    public boolean open(Connection c, NewAccount a) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO accounts (key_hash, parent_hash, spending_limit_msat, limit_reset, valid_until, expires_at,
+                                      refund_address, refund_mint_url, refund_unit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING""")) {
+            ps.setString(1, a.keyHash());
+            ps.setString(2, a.parentHash().orElse(null));
+            ps.setObject(3, a.spendingLimitMsat().orElse(null));
+            ps.setString(4, a.limitReset().map(LimitReset::sql).orElse(null));
+            ps.setObject(5, a.validUntil().map(Accounts::timestamp).orElse(null));
+            ps.setObject(6, a.expiresAt().map(Accounts::timestamp).orElse(null));
+            ps.setString(7, a.refundAddress().orElse(null));
+            ps.setString(8, a.refundMintUrl().orElse(null));
+            ps.setString(9, a.refundUnit().orElse(null));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Adds a deposit; false when {@code idemKey} was applied before (nothing changes then). */
+    public boolean credit(String accountHash, long msat, String idemKey, String memo) {
+        return Db.withConnection(ds, c -> credit(c, accountHash, msat, idemKey, memo));
+    }
+
+    /** {@link #credit(String, long, String, String)} inside the caller's transaction. */
+    public boolean credit(Connection c, String accountHash, long msat, String idemKey, String memo) throws SQLException {
+        if (msat <= 0) {
+            throw new IllegalArgumentException("a deposit must be positive");
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT ledger_credit(?, ?, 'deposit', ?, ?)")) {
+            ps.setString(1, accountHash);
+            ps.setLong(2, msat);
+            ps.setString(3, idemKey);
+            ps.setString(4, memo);
+            return single(ps).getBoolean(1);
+        }
+    }
+
+    /** Reserves the worst-case cost of a request in one round trip. Idempotent by reservation id. */
+    public ReserveResult reserve(UUID reservationId, String keyHash, long msat) {
+        return Db.withConnection(ds, c -> reserve(c, reservationId, keyHash, msat));
+    }
+
+    /** {@link #reserve(UUID, String, long)} on the given connection. */
+    public ReserveResult reserve(Connection c, UUID reservationId, String keyHash, long msat) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ledger_reserve(?, ?, ?)")) {
+            ps.setObject(1, reservationId);
+            ps.setString(2, keyHash);
+            ps.setLong(3, msat);
+            return ReserveResult.of(single(ps).getString(1));
+        }
+    }
+
+    /** Settles a reservation at its real cost; empty when it was not active (settled or released before). */
+    public Optional<Settlement> settle(UUID reservationId, long costMsat, String memo) {
+        return Db.withConnection(ds, c -> settle(c, reservationId, costMsat, memo));
+    }
+
+    /** {@link #settle(UUID, long, String)} inside the caller's transaction. */
+    public Optional<Settlement> settle(Connection c, UUID reservationId, long costMsat, String memo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT charged, unpaid FROM ledger_settle(?, ?, ?)")) {
+            ps.setObject(1, reservationId);
+            ps.setLong(2, costMsat);
+            ps.setString(3, memo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Settlement(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Releases a reservation in full; false when it was not active. */
+    public boolean release(UUID reservationId) {
+        return Db.withConnection(ds, c -> release(c, reservationId));
+    }
+
+    /** {@link #release(UUID)} inside the caller's transaction. */
+    public boolean release(Connection c, UUID reservationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ledger_release(?)")) {
+            ps.setObject(1, reservationId);
+            return single(ps).getBoolean(1);
+        }
+    }
+
+    /** Takes {@code msat} out for a refund or withdrawal, or everything available when empty. */
+    public DebitResult debit(String accountHash, Optional<Long> msat, DebitKind kind, String idemKey, String memo) {
+        return Db.withConnection(ds, c -> debit(c, accountHash, msat, kind, idemKey, memo));
+    }
+
+    /** {@link #debit(String, Optional, DebitKind, String, String)} inside the caller's transaction. */
+    public DebitResult debit(Connection c, String accountHash, Optional<Long> msat, DebitKind kind, String idemKey, String memo)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT outcome, amount FROM ledger_debit(?, ?, ?, ?, ?)")) {
+            ps.setString(1, accountHash);
+            ps.setObject(2, msat.orElse(null));
+            ps.setString(3, kind.sql());
+            ps.setString(4, idemKey);
+            ps.setString(5, memo);
+            ResultSet rs = single(ps);
+            return DebitResult.of(rs.getString(1), rs.getLong(2));
+        }
+    }
+
+    /** Marks in-flight reservations as alive, so a long stream is not taken for an orphan. */
+    public int heartbeat(Collection<UUID> reservationIds) {
+        if (reservationIds.isEmpty()) {
+            return 0;
+        }
+        return Db.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE reservations SET heartbeat_at = now() WHERE id = ANY (?) AND status = 'active'")) {
+                Array ids = c.createArrayOf("uuid", reservationIds.toArray());
+                ps.setArray(1, ids);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The account of a key hash. */
+    public Optional<Account> account(String keyHash) {
+        return Db.withConnection(ds, c -> Accounts.find(c, keyHash));
+    }
+
+    private static ResultSet single(PreparedStatement ps) throws SQLException {
+        ResultSet rs = ps.executeQuery();
+        if (!rs.next()) {
+            throw new SQLException("ledger function returned no row");
+        }
+        return rs;
+    }
+}

@@ -1,0 +1,90 @@
+package org.routstr.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import org.routstr.common.db.Db;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.routstr.ledger.LedgerFixtures.invariants;
+import static org.routstr.ledger.LedgerFixtures.newKeyHash;
+
+@org.routstr.testsupport.RealInfra
+class LedgerConcurrencyTest {
+    private static final int THREADS = 64;
+
+    @Test
+    void sixtyFourThreadsNeverOverspendAndChargesMatchTheBalanceDrop(DataSource ds) throws Exception {
+        Ledger ledger = new Ledger(ds);
+        String key = newKeyHash();
+        long deposit = 1_000_000;
+        ledger.open(NewAccount.of(key));
+        ledger.credit(key, deposit, "deposit:" + key, "start");
+
+        AtomicLong charged = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        ConcurrentLinkedQueue<Long> availability = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(THREADS)) {
+            for (int t = 0; t < THREADS; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 40; i++) {
+                        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                        UUID id = UUID.randomUUID();
+                        long amount = 1_000 + rnd.nextLong(20_000);
+                        ReserveResult r = ledger.reserve(id, key, amount);
+                        availability.add(Db.withConnection(ds, c -> {
+                            try (var ps = c.prepareStatement("SELECT balance_msat - reserved_msat FROM accounts WHERE key_hash = ?")) {
+                                ps.setString(1, key);
+                                var rs = ps.executeQuery();
+                                rs.next();
+                                return rs.getLong(1);
+                            }
+                        }));
+                        if (r != ReserveResult.OK) {
+                            refused.incrementAndGet();
+                            continue;
+                        }
+                        if (rnd.nextInt(5) == 0) {
+                            ledger.release(id);
+                        } else {
+                            // cost may exceed the reservation (an overrun) or fall below it
+                            long cost = rnd.nextLong(amount * 3 / 2);
+                            charged.addAndGet(ledger.settle(id, cost, "load").orElseThrow().chargedMsat());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        Account after = ledger.account(key).orElseThrow();
+        assertThat(availability.stream().allMatch(a -> a >= 0), is(true));
+        assertThat(after.reservedMsat(), is(0L));
+        assertThat(after.balanceMsat(), greaterThanOrEqualTo(0L));
+        assertThat("sum of charges equals the balance drop", deposit - after.balanceMsat(), is(charged.get()));
+        assertThat(after.spentMsat(), is(charged.get()));
+        assertThat("the account ran dry, so some reservations were refused", refused.get(), greaterThan(0L));
+        assertThat(invariants(ds), is("ok"));
+    }
+}
