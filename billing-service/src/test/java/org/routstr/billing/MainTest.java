@@ -1,6 +1,6 @@
 package org.routstr.billing;
 
-import io.helidon.webserver.WebServer;
+import org.routstr.common.server.RunningService;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import org.routstr.testsupport.RealInfra;
 class MainTest {
     @Test
     void startsAndAnswersHealthAndMetrics(TestDb db, KafkaSettings kafka) {
-        WebServer server = Main.start(ServiceSmoke.config(db, kafka));
+        RunningService server = Main.start(ServiceSmoke.config(db, kafka));
         try {
             ServiceSmoke.assertHealthAndMetrics(server.port());
         } finally {

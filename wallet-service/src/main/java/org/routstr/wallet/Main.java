@@ -5,13 +5,13 @@ import java.util.Optional;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 
 /**
@@ -25,20 +25,17 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        WebServer server = start(Config.create());
-        LOG.log(Level.INFO, "wallet-service listening on port " + server.port());
+        RunningService service = start(Config.create());
+        Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "wallet-shutdown"));
+        LOG.log(Level.INFO, "wallet-service listening on port " + service.port());
     }
 
     /** Wires and starts the service from a configuration root; the launcher and tests call this too. */
-    public static WebServer start(Config config) {
-        HikariDataSource ds = Db.pool(DbSettings.from(config.get("db")), "wallet");
+    public static RunningService start(Config config) {
+        RunningService service = new RunningService("wallet-service");
+        HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "wallet"));
         Db.migrate(ds);
-        WebServer server = Servers.start(config.get("server"), Optional.of(ds), Main::routing);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            ds.close();
-        }));
-        return server;
+        return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));
     }
 
     static void routing(HttpRouting.Builder routing) {

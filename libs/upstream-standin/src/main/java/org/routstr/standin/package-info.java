@@ -1,0 +1,4 @@
+/**
+ * A stand-in OpenAI-compatible upstream: deterministic replies with real usage numbers, streaming too.
+ */
+package org.routstr.standin;
