@@ -32,7 +32,7 @@ public final class WalletRestore {
         this.wallet = wallet;
     }
 
-    /** Unspent proofs found, and the next unused counter (last signed counter + 1, or the start counter). */
+    /** Proofs found (unspent, and spent or pending), and the next unused counter (last signed + 1, or the start). */
     public record Result(List<Proof> unspent, List<Proof> spent, long nextCounter) {
         /** Copies the lists. */
         public Result {
@@ -85,8 +85,12 @@ public final class WalletRestore {
             unspent.addAll(batch.unspent());
             spent.addAll(batch.spent());
             boolean foundAny = !batch.unspent().isEmpty() || !batch.spent().isEmpty();
-            empty = foundAny ? 0 : empty + 1;
-            next = Math.max(next, batch.nextCounter());
+            if (foundAny) {
+                empty = 0;
+                next = Math.max(next, batch.nextCounter());
+            } else {
+                empty++;
+            }
         }
         return new Result(unspent, spent, next);
     }
