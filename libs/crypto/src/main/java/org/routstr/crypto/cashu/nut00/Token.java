@@ -56,6 +56,26 @@ public record Token(String mint, String unit, Optional<String> memo, List<Proof>
         return new Token(mint, unit, memo, proofs.stream().map(Proof::withoutDleq).toList());
     }
 
+    /**
+     * The same token with 8-byte short ids (as cashu-ts writes into V4 tokens) replaced by the full ids they abbreviate.
+     *
+     * @param knownIds the mint's keyset ids ({@code GET /v1/keysets})
+     * @throws org.routstr.crypto.cashu.CashuException if an id is unknown or a short id is ambiguous
+     */
+    public Token withResolvedKeysetIds(java.util.Collection<String> knownIds) {
+        return withIds(id -> org.routstr.crypto.cashu.nut02.KeysetId.resolve(id, knownIds));
+    }
+
+    /** The same token with v2 keyset ids shortened to their first 8 bytes (smaller V4 tokens). */
+    public Token withShortKeysetIds() {
+        return withIds(id -> id.startsWith("01") && id.length() == 66 ? id.substring(0, 16) : id);
+    }
+
+    private Token withIds(java.util.function.UnaryOperator<String> mapping) {
+        return new Token(mint, unit, memo, proofs.stream()
+                .map(p -> new Proof(p.amount(), mapping.apply(p.id()), p.secret(), p.C(), p.witness(), p.dleq())).toList());
+    }
+
     /** The same token with a memo. */
     public Token withMemo(String newMemo) {
         return new Token(mint, unit, Optional.ofNullable(newMemo), proofs);
