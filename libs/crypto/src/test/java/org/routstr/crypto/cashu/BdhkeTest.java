@@ -13,13 +13,16 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 class BdhkeTest {
-    private static final JsonNode NUT00 = Vectors.json("cashu/json/nut00.json");
+    /** Loaded per test, so a missing vectors folder skips the test instead of failing class initialization. */
+    private static JsonNode nut00() {
+        return Vectors.json("cashu/json/nut00.json");
+    }
 
     @Test
     void hashToCurveVectors() {
-        assertThat(NUT00.at("/hash_to_curve/domain_separator").asText(), is(new String(Bdhke.DOMAIN_SEPARATOR)));
+        assertThat(nut00().at("/hash_to_curve/domain_separator").asText(), is(new String(Bdhke.DOMAIN_SEPARATOR)));
         int n = 0;
-        for (JsonNode v : NUT00.at("/hash_to_curve/vectors")) {
+        for (JsonNode v : nut00().at("/hash_to_curve/vectors")) {
             ECPoint y = Bdhke.hashToCurve(Hex.decode(v.get("message_hex").asText()));
             assertThat(Secp256k1.toHex(y), is(v.get("point").asText()));
             n++;
@@ -30,7 +33,7 @@ class BdhkeTest {
     @Test
     void blindedMessageVectors() {
         int n = 0;
-        for (JsonNode v : NUT00.at("/blinded_messages/vectors")) {
+        for (JsonNode v : nut00().at("/blinded_messages/vectors")) {
             ECPoint y = Bdhke.hashToCurve(Hex.decode(v.get("x_hex").asText()));
             ECPoint blinded = Bdhke.blind(y, new BigInteger(v.get("r_hex").asText(), 16));
             assertThat(Secp256k1.toHex(blinded), is(v.get("B_").asText()));
@@ -42,7 +45,7 @@ class BdhkeTest {
     @Test
     void blindSignatureVectors() {
         int n = 0;
-        for (JsonNode v : NUT00.at("/blinded_signatures/vectors")) {
+        for (JsonNode v : nut00().at("/blinded_signatures/vectors")) {
             ECPoint c = Bdhke.sign(new BigInteger(v.get("k_hex").asText(), 16), Secp256k1.pointFromHex(v.get("B_").asText()));
             assertThat(Secp256k1.toHex(c), is(v.get("C_").asText()));
             n++;

@@ -21,13 +21,16 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class TokenCodecTest {
-    private static final JsonNode NUT00 = Vectors.json("cashu/json/nut00.json");
+    /** Loaded per test, so a missing vectors folder skips the test instead of failing class initialization. */
+    private static JsonNode nut00() {
+        return Vectors.json("cashu/json/nut00.json");
+    }
     private static final String C = "02bc9097997d81afb2cc7346b5e4345a9346bd2a506eb7958598a72f0cf85163ea";
     private static final String V2_ID = "015ba18a8adcd02e715a58358eb618da4a4b3791151a4bee5e968bb88406ccf76a";
 
     @Test
     void v3VectorDecodes() throws Exception {
-        JsonNode v = NUT00.get("token_v3");
+        JsonNode v = nut00().get("token_v3");
         Token t = TokenCodec.decode(v.get("serialized").asText());
         assertThat(t.mint(), is("https://8333.space:3338"));
         assertThat(t.unit(), is("sat"));
@@ -45,7 +48,7 @@ class TokenCodecTest {
 
     @Test
     void v3InvalidVectorsAreRejected() {
-        for (JsonNode v : NUT00.at("/token_v3/invalid")) {
+        for (JsonNode v : nut00().at("/token_v3/invalid")) {
             InvalidTokenException e = assertThrows(InvalidTokenException.class, () -> TokenCodec.decode(v.get("serialized").asText()));
             assertThat(v.get("why").asText(), e.reason(), is(Reason.BAD_PREFIX));
         }
@@ -53,7 +56,7 @@ class TokenCodecTest {
 
     @Test
     void v3PaddedAndUnpaddedBothDecode() {
-        JsonNode v = NUT00.at("/token_v3/padding_variants");
+        JsonNode v = nut00().at("/token_v3/padding_variants");
         Token padded = TokenCodec.decode(v.get("padded").asText());
         Token unpadded = TokenCodec.decode(v.get("unpadded").asText());
         assertThat(padded, is(unpadded));
@@ -63,7 +66,7 @@ class TokenCodecTest {
     @Test
     void v4VectorsDecodeAndReEncodeByteForByte() {
         int n = 0;
-        for (JsonNode v : NUT00.at("/token_v4/vectors")) {
+        for (JsonNode v : nut00().at("/token_v4/vectors")) {
             Token t = TokenCodec.decode(v.get("serialized").asText());
             JsonNode d = v.get("decoded");
             assertThat(t.mint(), is(d.get("m").asText()));
@@ -85,9 +88,9 @@ class TokenCodecTest {
 
     @Test
     void rawBinaryVector() {
-        byte[] raw = Hex.decode(NUT00.at("/token_v4/raw_binary/hex").asText());
+        byte[] raw = Hex.decode(nut00().at("/token_v4/raw_binary/hex").asText());
         Token t = TokenCodec.decodeRaw(raw);
-        assertThat(t, is(TokenCodec.decode(NUT00.at("/token_v4/vectors/0/serialized").asText())));
+        assertThat(t, is(TokenCodec.decode(nut00().at("/token_v4/vectors/0/serialized").asText())));
         assertThat(Hex.encode(TokenCodec.encodeRaw(t)), is(Hex.encode(raw)));
     }
 

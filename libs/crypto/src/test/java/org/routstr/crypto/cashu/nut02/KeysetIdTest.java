@@ -17,7 +17,10 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class KeysetIdTest {
-    private static final JsonNode NUT02 = Vectors.json("cashu/json/nut02.json");
+    /** Loaded per test, so a missing vectors folder skips the test instead of failing class initialization. */
+    private static JsonNode nut02() {
+        return Vectors.json("cashu/json/nut02.json");
+    }
 
     private static TreeMap<BigInteger, String> keys(JsonNode v) {
         TreeMap<BigInteger, String> m = new TreeMap<>();
@@ -28,7 +31,7 @@ class KeysetIdTest {
     @Test
     void v1Vectors() {
         int n = 0;
-        for (JsonNode v : NUT02.at("/v1/vectors")) {
+        for (JsonNode v : nut02().at("/v1/vectors")) {
             assertThat(KeysetId.v1(keys(v)), is(v.get("id").asText()));
             n++;
         }
@@ -38,7 +41,7 @@ class KeysetIdTest {
     @Test
     void v2Vectors() {
         int n = 0;
-        for (JsonNode v : NUT02.at("/v2/vectors")) {
+        for (JsonNode v : nut02().at("/v2/vectors")) {
             long expiry = v.get("final_expiry").isNull() ? 0 : v.get("final_expiry").asLong();
             String id = KeysetId.v2(keys(v), v.get("unit").asText(), v.get("input_fee_ppk").asLong(), expiry);
             assertThat(id, is(v.get("id").asText()));
@@ -53,7 +56,7 @@ class KeysetIdTest {
     @Test
     void feeExamples() {
         int n = 0;
-        for (JsonNode v : NUT02.get("fee_examples")) {
+        for (JsonNode v : nut02().get("fee_examples")) {
             long ppk = v.get("input_fee_ppk").asLong();
             int count = v.get("n_inputs").asInt();
             assertThat(Fees.inputFee(count, ppk), is(v.get("fee").asLong()));
