@@ -133,6 +133,20 @@ public final class Ledger {
         }
     }
 
+    /**
+     * Starts a child key's limit window again (the reference's child-key reset); only its parent may.
+     * Returns {@code ok}, {@code not_found} or {@code not_parent}.
+     */
+    public String resetChild(String childHash, String parentHash) {
+        return Db.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT ledger_reset_child(?, ?)")) {
+                ps.setString(1, childHash);
+                ps.setString(2, parentHash);
+                return single(ps).getString(1);
+            }
+        });
+    }
+
     /** Marks in-flight reservations as alive, so a long stream is not taken for an orphan. */
     public int heartbeat(Collection<UUID> reservationIds) {
         if (reservationIds.isEmpty()) {

@@ -1,0 +1,110 @@
+package org.routstr.wallet.mint;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * JDBC for issued tokens ({@code wallet_tokens_out}): the row exists before the mint call and holds the token before
+ * any response is sent.
+ */
+final class OutRepository {
+    private OutRepository() {
+    }
+
+    static boolean insert(Connection c, String id, String kind, String account, String unit, String mint) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO wallet_tokens_out (id, kind, account_hash, unit, mint_url) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING""")) {
+            ps.setString(1, id);
+            ps.setString(2, kind);
+            ps.setString(3, account);
+            ps.setString(4, unit);
+            ps.setString(5, mint);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static void amounts(Connection c, String id, long debitedMsat, long amount) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE wallet_tokens_out SET debited_msat = ?, amount = ?, updated_at = now() WHERE id = ?")) {
+            ps.setLong(1, debitedMsat);
+            ps.setLong(2, amount);
+            ps.setString(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    static void operation(Connection c, String id, UUID op, String mint) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE wallet_tokens_out SET operation_id = ?, mint_url = ?, updated_at = now() WHERE id = ?")) {
+            ps.setObject(1, op);
+            ps.setString(2, mint);
+            ps.setString(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    static boolean issued(Connection c, String id, String token, long amount) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE wallet_tokens_out SET state = 'issued', token = ?, amount = ?, updated_at = now()
+                 WHERE id = ? AND state = 'pending'""")) {
+            ps.setString(1, token);
+            ps.setLong(2, amount);
+            ps.setString(3, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static boolean failed(Connection c, String id, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE wallet_tokens_out SET state = 'failed', error = ?, updated_at = now() WHERE id = ? AND state = 'pending'""")) {
+            ps.setString(1, error);
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static Optional<Issued> find(Connection c, String id) throws SQLException {
+        return one(c, "SELECT * FROM wallet_tokens_out WHERE id = ?", id);
+    }
+
+    static Optional<Issued> byOperation(Connection c, UUID op) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM wallet_tokens_out WHERE operation_id = ? FOR UPDATE")) {
+            ps.setObject(1, op);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    static Optional<Issued> latest(Connection c, String account, String kind) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT * FROM wallet_tokens_out WHERE account_hash = ? AND kind = ? AND state <> 'failed'
+                 ORDER BY created_at DESC LIMIT 1""")) {
+            ps.setString(1, account);
+            ps.setString(2, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<Issued> one(Connection c, String sql, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Issued row(ResultSet rs) throws SQLException {
+        return new Issued(rs.getString("id"), rs.getString("kind"), Optional.ofNullable(rs.getString("account_hash")),
+                rs.getString("state"), Optional.ofNullable(rs.getString("token")), rs.getLong("amount"), rs.getString("unit"),
+                rs.getString("mint_url"), rs.getLong("debited_msat"));
+    }
+}

@@ -1,0 +1,213 @@
+package org.routstr.wallet.mint;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import org.routstr.crypto.cashu.CashuJson;
+import org.routstr.crypto.cashu.nut00.DleqProof;
+import org.routstr.crypto.cashu.nut00.Proof;
+
+/**
+ * JDBC for the wallet's proofs, NUT-13 counters and mint operations. Proofs move unspent → pending (claimed by an
+ * operation under row locks, SKIP LOCKED so replicas never wait on or share a proof) → spent, or back to unspent.
+ */
+final class ProofRepository {
+    private static final TypeReference<List<Proof>> PROOFS = new TypeReference<>() { };
+    private static final TypeReference<List<Long>> LONGS = new TypeReference<>() { };
+
+    private ProofRepository() {
+    }
+
+    /** Takes {@code n} counters of a keyset and returns the first; committed with the operation that uses them. */
+    static long reserveCounters(Connection c, String mint, String keysetId, int n) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO wallet_counters (mint_url, keyset_id, next_counter) VALUES (?, ?, ?)
+                ON CONFLICT (mint_url, keyset_id) DO UPDATE SET next_counter = wallet_counters.next_counter + EXCLUDED.next_counter
+                RETURNING next_counter""")) {
+            ps.setString(1, mint);
+            ps.setString(2, keysetId);
+            ps.setLong(3, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) - n;
+            }
+        }
+    }
+
+    static void insertOperation(Connection c, Operation op, Duration lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO wallet_operations (id, kind, mint_url, unit, keyset_id, counter_start, amounts, send_count, inputs,
+                                               quote_id, melt_quote_id, source_mint, lease_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, now() + make_interval(secs => ?))""")) {
+            ps.setObject(1, op.id());
+            ps.setString(2, op.kind());
+            ps.setString(3, op.mintUrl());
+            ps.setString(4, op.unit());
+            ps.setString(5, op.keysetId());
+            ps.setLong(6, op.counterStart());
+            ps.setString(7, json(op.amounts()));
+            ps.setInt(8, op.sendCount());
+            ps.setString(9, json(op.inputs()));
+            ps.setString(10, op.quoteId().orElse(null));
+            ps.setString(11, op.meltQuoteId().orElse(null));
+            ps.setString(12, op.sourceMint().orElse(null));
+            ps.setDouble(13, lease.toMillis() / 1000.0);
+            ps.executeUpdate();
+        }
+    }
+
+    static void updateInputs(Connection c, UUID op, List<Proof> inputs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE wallet_operations SET inputs = ?::jsonb WHERE id = ?")) {
+            ps.setString(1, json(inputs));
+            ps.setObject(2, op);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Ends a started operation; false if it was not started any more (someone else finished it). */
+    static boolean finish(Connection c, UUID op, boolean done, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE wallet_operations SET state = ?, error = ?, finished_at = now() WHERE id = ? AND state = 'started'""")) {
+            ps.setString(1, done ? "done" : "failed");
+            ps.setString(2, error);
+            ps.setObject(3, op);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Claims one started operation whose lease ran out (its replica died or gave up) and extends the lease. */
+    static Optional<Operation> claimExpired(Connection c, Duration lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE wallet_operations SET lease_until = now() + make_interval(secs => ?)
+                 WHERE id = (SELECT id FROM wallet_operations WHERE state = 'started' AND lease_until < now()
+                              ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING *""")) {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(operation(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    static Optional<Operation> operation(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM wallet_operations WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(operation(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    static void insertProofs(Connection c, String mint, String unit, List<Proof> proofs, UUID origin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO wallet_proofs (y, mint_url, unit, keyset_id, amount, secret, c, dleq, origin_op)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (y) DO NOTHING""")) {
+            for (Proof p : proofs) {
+                ps.setString(1, p.y());
+                ps.setString(2, mint);
+                ps.setString(3, unit);
+                ps.setString(4, p.id());
+                ps.setLong(5, p.amount());
+                ps.setString(6, p.secret());
+                ps.setString(7, p.C());
+                ps.setString(8, p.dleq() == null ? null : json(p.dleq()));
+                ps.setObject(9, origin);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** All unspent proofs of a mint and unit, locked for this transaction; rows other replicas hold are skipped. */
+    static List<Proof> lockUnspent(Connection c, String mint, String unit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT keyset_id, amount, secret, c, dleq FROM wallet_proofs
+                 WHERE mint_url = ? AND unit = ? AND state = 'unspent' ORDER BY amount DESC FOR UPDATE SKIP LOCKED""")) {
+            ps.setString(1, mint);
+            ps.setString(2, unit);
+            List<Proof> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String dleq = rs.getString(5);
+                    out.add(new Proof(rs.getLong(2), rs.getString(1), rs.getString(3), rs.getString(4), null,
+                            dleq == null ? null : read(dleq, DleqProof.class)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Moves proofs to a state for an operation (state CAS: only from the expected state). */
+    static int setState(Connection c, List<Proof> proofs, String from, String to, UUID op) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE wallet_proofs SET state = ?, operation_id = ?, updated_at = now() WHERE y = ? AND state = ?""")) {
+            int n = 0;
+            for (Proof p : proofs) {
+                ps.setString(1, to);
+                ps.setObject(2, op);
+                ps.setString(3, p.y());
+                ps.setString(4, from);
+                n += ps.executeUpdate();
+            }
+            return n;
+        }
+    }
+
+    /** Sum of unspent and pending proofs per "mint|unit". */
+    static Map<String, Long> holdings(Connection c) throws SQLException {
+        Map<String, Long> m = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT mint_url, unit, sum(amount) FROM wallet_proofs WHERE state IN ('unspent', 'pending') GROUP BY 1, 2""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                m.put(rs.getString(1) + "|" + rs.getString(2), rs.getLong(3));
+            }
+        }
+        return m;
+    }
+
+    private static Operation operation(ResultSet rs) throws SQLException {
+        String inputs = rs.getString("inputs");
+        return new Operation((UUID) rs.getObject("id"), rs.getString("kind"), rs.getString("mint_url"), rs.getString("unit"),
+                rs.getString("keyset_id"), rs.getLong("counter_start"), read(rs.getString("amounts"), LONGS),
+                rs.getInt("send_count"), inputs == null ? List.of() : read(inputs, PROOFS),
+                Optional.ofNullable(rs.getString("quote_id")), Optional.ofNullable(rs.getString("melt_quote_id")),
+                Optional.ofNullable(rs.getString("source_mint")));
+    }
+
+    static String json(Object o) {
+        try {
+            return CashuJson.mapper().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + o.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return CashuJson.mapper().readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt wallet row", e);
+        }
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return CashuJson.mapper().readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt wallet row", e);
+        }
+    }
+}
