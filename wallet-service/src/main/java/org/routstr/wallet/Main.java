@@ -1,7 +1,16 @@
 package org.routstr.wallet;
 
 import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
@@ -13,9 +22,26 @@ import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
+import org.routstr.crypto.cashu.nut13.DeterministicSecrets;
+import org.routstr.ledger.Ledger;
+import org.routstr.wallet.balance.AccountQueries;
+import org.routstr.wallet.balance.BalanceHttpService;
+import org.routstr.wallet.balance.Keys;
+import org.routstr.wallet.balance.RefundHttpService;
+import org.routstr.wallet.internal.InternalHttpService;
+import org.routstr.wallet.internal.OwnerFunds;
+import org.routstr.wallet.internal.Settlements;
+import org.routstr.wallet.lightning.LightningHttpService;
+import org.routstr.wallet.mint.ExpiryRefunds;
+import org.routstr.wallet.mint.Minter;
+import org.routstr.wallet.mint.Mints;
+import org.routstr.wallet.mint.Receiver;
+import org.routstr.wallet.mint.Recovery;
+import org.routstr.wallet.mint.Sender;
 
 /**
- * Starts the wallet-service: configuration, database, then the web server with health and metrics.
+ * Starts the wallet-service: configuration, database, the Cashu wallet (recovering unfinished mint operations first),
+ * the background jobs, then the web server.
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
@@ -32,13 +58,65 @@ public final class Main {
 
     /** Wires and starts the service from a configuration root; the launcher and tests call this too. */
     public static RunningService start(Config config) {
+        WalletSettings settings = WalletSettings.from(config);
         RunningService service = new RunningService("wallet-service");
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "wallet"));
         Db.migrate(ds);
-        return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));
+        Ledger ledger = new Ledger(ds);
+        Mints mints = new Mints(settings, seed(ds, settings.mnemonic()));
+        Receiver receiver = new Receiver(ds, ledger, mints);
+        Sender sender = new Sender(ds, ledger, mints);
+        Minter minter = new Minter(ds, ledger, mints);
+        Recovery recovery = new Recovery(ds, mints, receiver, sender, minter);
+        ExpiryRefunds expiry = new ExpiryRefunds(ds, sender);
+        ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("wallet-jobs").factory());
+        service.onStop(jobs::shutdownNow);
+        long every = settings.recoveryInterval().toMillis();
+        jobs.scheduleWithFixedDelay(() -> runJobs(recovery, expiry), 0, every, TimeUnit.MILLISECONDS);
+        Keys keys = new Keys(ledger, receiver);
+        AccountQueries queries = new AccountQueries(ds);
+        var balance = new BalanceHttpService(ledger, receiver, keys, queries);
+        var refunds = new RefundHttpService(ledger, sender, keys, settings.primaryMint(), settings.childKeyCostMsat());
+        var lightning = new LightningHttpService(minter, keys);
+        var internal = new InternalHttpService(settings.internalToken(), ledger, receiver, sender,
+                new Settlements(ds, settings.changeWait()), new OwnerFunds(ds, sender));
+        return service.server(Servers.start(config.get("server"), Optional.of(ds),
+                r -> routing(r, balance, refunds, lightning, internal)));
     }
 
-    static void routing(HttpRouting.Builder routing) {
-        // the service's routes arrive with its feature packages
+    static void routing(HttpRouting.Builder routing, BalanceHttpService balance, RefundHttpService refunds,
+                        LightningHttpService lightning, InternalHttpService internal) {
+        routing.register(internal).register(refunds).register(lightning).register(balance);
+    }
+
+    private static void runJobs(Recovery recovery, ExpiryRefunds expiry) {
+        try {
+            recovery.runOnce();
+            expiry.runOnce();
+        } catch (RuntimeException e) {
+            // a job failure (database or mint down) must not stop the schedule
+            LOG.log(Level.WARNING, "wallet job failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The NUT-13 seed: from the configured mnemonic, else a random one kept in the database (first replica wins). */
+    private static byte[] seed(DataSource ds, Optional<String> mnemonic) {
+        if (mnemonic.isPresent()) {
+            return DeterministicSecrets.seedFromMnemonic(mnemonic.get(), "");
+        }
+        byte[] fresh = new byte[64];
+        new SecureRandom().nextBytes(fresh);
+        String stored = Db.withConnection(ds, c -> {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO wallet_seed (id, seed) VALUES (1, ?) ON CONFLICT DO NOTHING")) {
+                ins.setString(1, HexFormat.of().formatHex(fresh));
+                ins.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT seed FROM wallet_seed WHERE id = 1");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+        return HexFormat.of().parseHex(stored);
     }
 }

@@ -13,7 +13,8 @@ import org.routstr.testsupport.RealInfra;
 class MainTest {
     @Test
     void startsAndAnswersHealthAndMetrics(TestDb db, KafkaSettings kafka) {
-        RunningService server = Main.start(ServiceSmoke.config(db, kafka));
+        RunningService server = Main.start(ServiceSmoke.config(db, kafka, java.util.Map.of("wallet.trusted-mints", "http://127.0.0.1:9",
+                "internal.token", "test-internal-token-0123456789")));
         try {
             ServiceSmoke.assertHealthAndMetrics(server.port());
         } finally {

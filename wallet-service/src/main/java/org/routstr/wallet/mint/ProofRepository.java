@@ -165,11 +165,11 @@ final class ProofRepository {
         }
     }
 
-    /** Sum of unspent and pending proofs per "mint|unit". */
+    /** Sum of unspent proofs per "mint|unit" (claimed ones are on their way out). */
     static Map<String, Long> holdings(Connection c) throws SQLException {
         Map<String, Long> m = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT mint_url, unit, sum(amount) FROM wallet_proofs WHERE state IN ('unspent', 'pending') GROUP BY 1, 2""");
+                SELECT mint_url, unit, sum(amount) FROM wallet_proofs WHERE state = 'unspent' GROUP BY 1, 2""");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 m.put(rs.getString(1) + "|" + rs.getString(2), rs.getLong(3));

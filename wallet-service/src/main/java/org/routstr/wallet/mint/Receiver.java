@@ -48,6 +48,10 @@ public final class Receiver {
         this.foreign = new ForeignSwap(ds, mints, this);
     }
 
+    public String primaryMint() {
+        return mints.primary();
+    }
+
     ForeignSwap foreign() {
         return foreign;
     }

@@ -46,12 +46,30 @@ public final class Sender {
         this.mints = mints;
     }
 
+    public String primaryMint() {
+        return mints.primary();
+    }
+
     public Optional<Issued> find(String id) {
         return Db.withConnection(ds, c -> OutRepository.find(c, id));
     }
 
     public Optional<Issued> latest(String accountHash, String kind) {
         return Db.withConnection(ds, c -> OutRepository.latest(c, accountHash, kind));
+    }
+
+    /** How many payouts of a kind an account has had (failed ones included). */
+    public long count(String accountHash, String kind) {
+        return Db.withConnection(ds, c -> {
+            try (var ps = c.prepareStatement("SELECT count(*) FROM wallet_tokens_out WHERE account_hash = ? AND kind = ?")) {
+                ps.setString(1, accountHash);
+                ps.setString(2, kind);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
     }
 
     /**
