@@ -1,0 +1,41 @@
+package org.routstr.node;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.routstr.node.demo.DemoInfra;
+
+/**
+ * Decides whether the node runs in demo mode (no upstream configured, or {@code ROUTSTR_DEMO=on}) and which config defaults
+ * point the services at the stand-ins. They sit below the environment and the config file, so either can still override them.
+ */
+final class DemoMode {
+    /** The gateway keys that, when present, mean the operator configured a real upstream. */
+    static final List<String> UPSTREAM_KEYS = List.of("gateway.upstreams", "gateway.upstream");
+    /** The demo's fixed BTC price in USD, so pricing works offline. */
+    static final String DEMO_USD_PER_BTC = "100000";
+
+    private DemoMode() {
+    }
+
+    static Optional<Node.DemoPlan> plan(NodeSettings s) {
+        boolean on = switch (s.demo()) {
+            case ON -> true;
+            case OFF -> false;
+            case AUTO -> {
+                ServiceConfigs plain = new ServiceConfigs(s.configFile(), Map.of(), Map.of());
+                yield UPSTREAM_KEYS.stream().noneMatch(k -> plain.hasNode(org.routstr.gateway.Main.class, k));
+            }
+        };
+        return on ? Optional.of(new Node.DemoPlan(s.demoUpstreamPort(), s.demoMintPort(), DemoMode::defaults)) : Optional.empty();
+    }
+
+    static Map<String, String> defaults(DemoInfra demo) {
+        Map<String, String> m = new HashMap<>();
+        m.put("wallet.trusted-mints", demo.mintUrl());
+        m.put("billing.fixed-usd-per-btc", DEMO_USD_PER_BTC);
+        return m;
+    }
+}

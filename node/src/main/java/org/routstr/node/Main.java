@@ -1,0 +1,151 @@
+package org.routstr.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import io.helidon.webserver.WebServer;
+
+import sun.misc.Signal;
+
+import org.routstr.common.http.ErrorHandlers;
+import org.routstr.common.json.Json;
+import org.routstr.node.demo.DemoHttpService;
+import org.routstr.node.demo.DemoInfra;
+
+/**
+ * {@code ./routstr up}: starts a whole node in this JVM and stops it in order on Ctrl-C or SIGTERM. Settings come from
+ * {@code ROUTSTR_*} environment variables and an optional {@code routstr.yaml} (see README.md).
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Progress progress = new Progress(System.out);
+        NodeSettings settings;
+        try {
+            settings = NodeSettings.load(System.getenv());
+        } catch (IllegalArgumentException e) {
+            progress.line("configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path log = LogSetup.toFolder(settings.logsDir());
+        Node node = new Node(progress);
+        Runnable stop = () -> {
+            progress.line("stopping (gateway first, then billing after draining, then the rest) ...");
+            node.stop();
+            deleteNodeJson(settings.dataDir());
+            progress.line("stopped cleanly");
+        };
+        // our own handlers, not a shutdown hook: hooks run concurrently (Helidon's would stop every server at once)
+        for (String sig : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(sig), s -> Thread.ofPlatform().name("routstr-stop").start(() -> {
+                stop.run();
+                System.exit(0);
+            }));
+        }
+        try {
+            run(settings, node, progress, log);
+        } catch (RuntimeException e) {
+            progress.line("FAILED to start: " + e.getMessage() + " (details in " + log + ")");
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "node failed to start", e);
+            node.stop();
+            System.exit(1);
+        }
+    }
+
+    private static void run(NodeSettings s, Node node, Progress progress, Path log) {
+        progress.line("data folder " + s.dataDir() + s.configFile().map(f -> ", config file " + f).orElse(""));
+        String token = internalToken(s.dataDir());
+        Optional<Node.DemoPlan> demo = DemoMode.plan(s);
+        demo.ifPresent(d -> progress.line("DEMO MODE: no upstream is configured, so a local stand-in upstream and a test mint"
+                                          + " with fake Lightning are used (fake money, nothing leaves this machine)"));
+        String host = s.host().isEmpty() ? (demo.isPresent() ? "127.0.0.1" : "0.0.0.0") : s.host();
+        NodeSettings eff = new NodeSettings(s.dataDir(), s.configFile(), host, s.port(), s.dbUrl(), s.dbUser(), s.dbPassword(),
+                                            s.kafka(), s.demo(), s.demoPort(), s.demoMintPort(), s.demoUpstreamPort());
+        Node.Started started = node.start(eff, token, demo);
+        Optional<String> demoUrl = demo.map(d -> startFaucet(node, s.demoPort()));
+        String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        String base = "http://" + shown + ":" + started.gatewayPort();
+        writeNodeJson(s.dataDir(), base, started, demoUrl, log);
+        progress.line("ready in " + progress.elapsed() + " (JVM up " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
+        System.out.println();
+        System.out.println("  API          " + base + "/v1        (OpenAI-compatible; health at " + base + "/health)");
+        System.out.println("  dashboard    " + base + "/admin/     (admin-service: only its health endpoint exists so far)");
+        System.out.println("  admin login  no password generated: the admin-service does not have a login yet");
+        demoUrl.ifPresent(u -> System.out.println("  demo tokens  curl -s -X POST " + u + "/demo/token -d '{\"amount_sat\":2000}'"
+                                                  + "   (or ./routstr demo-token 2000)"));
+        System.out.println("  internal     " + started.internalPorts() + " on 127.0.0.1");
+        System.out.println("  logs         " + log);
+        System.out.println("  stop         Ctrl-C (or SIGTERM)");
+        System.out.flush();
+    }
+
+    private static String startFaucet(Node node, int port) {
+        WebServer server = WebServer.builder().host("127.0.0.1").port(port).shutdownHook(false)
+                .routing(r -> {
+                    ErrorHandlers.register(r);
+                    r.register(new DemoHttpService(node.demo().orElseThrow()));
+                })
+                .build().start();
+        node.onStop("demo token faucet", server::stop);
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The shared secret of internal calls, generated once and kept (0600) in the data folder. */
+    static String internalToken(Path dataDir) {
+        String env = System.getenv("INTERNAL_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        Path file = dataDir.resolve("internal.token");
+        try {
+            Files.createDirectories(dataDir);
+            if (Files.isRegularFile(file)) {
+                return Files.readString(file).strip();
+            }
+            byte[] b = new byte[32];
+            new SecureRandom().nextBytes(b);
+            String token = HexFormat.of().formatHex(b);
+            Path tmp = Files.createTempFile(dataDir, "internal", ".tmp",
+                                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, token);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the internal token in " + file, e);
+        }
+    }
+
+    private static void deleteNodeJson(Path dataDir) {
+        try {
+            Files.deleteIfExists(dataDir.resolve("node.json"));
+        } catch (IOException e) {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING, "cannot delete node.json: " + e);
+        }
+    }
+
+    /** Where a running node can be reached; {@code ./routstr demo-token} and the end-to-end test read it. */
+    private static void writeNodeJson(Path dataDir, String base, Node.Started st, Optional<String> demoUrl, Path log) {
+        var json = Json.object().put("pid", ProcessHandle.current().pid()).put("api", base).put("db_url", st.embeddedDb() ? st.dbUrl() : "external")
+                .put("kafka", st.kafka()).put("log", log.toString());
+        demoUrl.ifPresent(u -> json.put("demo", u));
+        st.internalPorts().forEach((k, v) -> json.with("internal").put(k, "http://127.0.0.1:" + v));
+        try {
+            Path tmp = dataDir.resolve("node.json.tmp");
+            Files.write(tmp, Json.bytes(json));
+            Files.move(tmp, dataDir.resolve("node.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write node.json", e);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package org.routstr.node;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+import io.helidon.config.Config;
+
+import org.routstr.common.events.Topics;
+import org.routstr.common.server.RunningService;
+import org.routstr.embedded.EmbeddedDatabase;
+import org.routstr.embedded.EmbeddedKafka;
+import org.routstr.node.demo.DemoInfra;
+
+/**
+ * The whole node in this JVM: infrastructure (embedded or external), demo stand-ins, the four internal services on
+ * loopback and the gateway in front. {@link #stop()} takes it down in the order that loses nothing.
+ */
+final class Node {
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+    private final Progress progress;
+    private final List<Named> infra = new ArrayList<>();
+    private final Map<String, RunningService> internal = new HashMap<>();
+    private RunningService gateway;
+    private Optional<DemoInfra> demo = Optional.empty();
+    private Optional<String> kafkaBootstrap = Optional.empty();
+    private boolean stopped;
+
+    Node(Progress progress) {
+        this.progress = progress;
+    }
+
+    /** What the startup produced, for the banner and {@code node.json}. */
+    record Started(String dbUrl, boolean embeddedDb, String kafka, int gatewayPort, Map<String, Integer> internalPorts) {
+    }
+
+    /** Starts everything; on failure stops what already runs and rethrows. */
+    Started start(NodeSettings s, String internalToken, Optional<DemoPlan> demoPlan) {
+        try {
+            return startAll(s, internalToken, demoPlan);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /** Demo mode's pieces: the stand-ins and the config defaults that point the services at them. */
+    record DemoPlan(int upstreamPort, int mintPort, Function<DemoInfra, Map<String, String>> defaults) {
+    }
+
+    private Started startAll(NodeSettings s, String internalToken, Optional<DemoPlan> demoPlan) {
+        String dbUrl = s.dbUrl().orElseGet(() -> progress.step("PostgreSQL (embedded, data in " + s.postgresDir() + ")", () -> {
+            EmbeddedDatabase db = own("PostgreSQL", EmbeddedDatabase.start(Optional.of(s.postgresDir()), 0));
+            db.createDatabase("routstr");
+            return db.jdbcUrl("routstr");
+        }));
+        s.dbUrl().ifPresent(u -> progress.line("PostgreSQL: external " + u));
+        String kafka = s.kafka().orElseGet(() -> progress.step("Kafka (embedded single-node KRaft)",
+                                                               () -> own("Kafka", quietly(() -> EmbeddedKafka.start(Optional.empty()))).bootstrapServers()));
+        s.kafka().ifPresent(k -> progress.line("Kafka: external " + k));
+        kafkaBootstrap = Optional.of(kafka);
+
+        Map<String, String> shared = new HashMap<>();
+        shared.put("db.url", dbUrl);
+        shared.put("db.user", s.dbUrl().isPresent() ? s.dbUser() : "postgres");
+        shared.put("db.password", s.dbUrl().isPresent() ? s.dbPassword() : "");
+        shared.put("kafka.bootstrap-servers", kafka);
+        shared.put("internal.token", internalToken);
+        Map<String, String> demoDefaults = demoPlan.<Map<String, String>>map(p -> progress.step("demo stand-ins (OpenAI upstream, Cashu test mint)", () -> {
+            DemoInfra d = own("demo stand-ins", DemoInfra.start(p.upstreamPort(), p.mintPort()));
+            demo = Optional.of(d);
+            return p.defaults().apply(d);
+        })).orElse(Map.of());
+        ServiceConfigs configs = new ServiceConfigs(s.configFile(), shared, demoDefaults);
+
+        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0");
+        progress.step("billing, wallet, admin and discovery services", () -> {
+            startInternal(configs, loopback);
+            return null;
+        });
+        Map<String, String> front = new HashMap<>();
+        front.put("server.host", s.host());
+        front.put("server.port", Integer.toString(s.port()));
+        front.put("gateway.routes.wallet", "http://127.0.0.1:" + internal.get("wallet").port());
+        front.put("gateway.routes.admin", "http://127.0.0.1:" + internal.get("admin").port());
+        front.put("gateway.routes.discovery", "http://127.0.0.1:" + internal.get("discovery").port());
+        progress.step("gateway on " + s.host() + ":" + s.port(), () -> {
+            gateway = org.routstr.gateway.Main.start(configs.compose(org.routstr.gateway.Main.class, front));
+            return null;
+        });
+        Map<String, Integer> ports = new HashMap<>();
+        internal.forEach((k, v) -> ports.put(k, v.port()));
+        return new Started(dbUrl, s.dbUrl().isEmpty(), kafka, gateway.port(), ports);
+    }
+
+    private void startInternal(ServiceConfigs configs, Map<String, String> loopback) {
+        Map<String, Function<Config, RunningService>> starters = Map.of(
+                "billing", org.routstr.billing.Main::start,
+                "wallet", org.routstr.wallet.Main::start,
+                "admin", org.routstr.admin.Main::start,
+                "discovery", org.routstr.discovery.Main::start);
+        Map<String, Class<?>> mains = Map.of(
+                "billing", org.routstr.billing.Main.class,
+                "wallet", org.routstr.wallet.Main.class,
+                "admin", org.routstr.admin.Main.class,
+                "discovery", org.routstr.discovery.Main.class);
+        // in parallel: each spends most of its start waiting on its pool, its migration lock or its broker connection
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<String, Future<RunningService>> futures = new HashMap<>();
+            starters.forEach((name, start) ->
+                    futures.put(name, pool.submit(() -> start.apply(configs.compose(mains.get(name), loopback)))));
+            RuntimeException failure = null;
+            for (var e : futures.entrySet()) {
+                try {
+                    internal.put(e.getKey(), e.getValue().get());
+                } catch (ExecutionException ex) {
+                    failure = failure != null ? failure
+                            : new IllegalStateException(e.getKey() + " failed to start: " + ex.getCause().getMessage(), ex.getCause());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    failure = new IllegalStateException("interrupted while starting " + e.getKey());
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** The demo stand-ins, when demo mode runs. */
+    Optional<DemoInfra> demo() {
+        return demo;
+    }
+
+    /** Registers something to close with the infrastructure (before it, as it was added later). */
+    synchronized void onStop(String name, AutoCloseable resource) {
+        own(name, resource);
+    }
+
+    private <T extends AutoCloseable> T own(String name, T resource) {
+        infra.add(new Named(name, resource));
+        return resource;
+    }
+
+    private record Named(String name, AutoCloseable resource) {
+    }
+
+    /** Gateway first (in-flight requests finish, usage events flush), billing after draining, the rest, then infrastructure. */
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (gateway != null) {
+            progress.stopping("gateway", gateway::stop);
+        }
+        RunningService billing = internal.remove("billing");
+        if (billing != null) {
+            kafkaBootstrap.ifPresent(k -> progress.stopping("draining usage events into billing", () -> drain(k)));
+            progress.stopping("billing", billing::stop);
+        }
+        for (String name : List.of("wallet", "admin", "discovery")) {
+            RunningService svc = internal.remove(name);
+            if (svc != null) {
+                progress.stopping(name, svc::stop);
+            }
+        }
+        for (Named r : infra.reversed()) {
+            progress.stopping(r.name(), () -> {
+                try {
+                    r.resource().close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        infra.clear();
+    }
+
+    /** Runs {@code action} with stdout muted: the broker's formatter prints its bootstrap metadata there. */
+    private static <T> T quietly(java.util.function.Supplier<T> action) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            return action.get();
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    private void drain(String bootstrap) {
+        switch (KafkaDrain.await(bootstrap, Topics.USAGE, DRAIN_TIMEOUT)) {
+            case KafkaDrain.Drained d -> progress.line("  all usage events settled");
+            case KafkaDrain.NoConsumer n -> progress.line("  no consumer group on " + Topics.USAGE);
+            case KafkaDrain.TimedOut t -> progress.line("  WARNING: " + t.lag() + " usage events still unconsumed after "
+                                                        + DRAIN_TIMEOUT.toSeconds() + " s");
+        }
+    }
+}

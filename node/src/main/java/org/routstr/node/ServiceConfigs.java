@@ -1,0 +1,86 @@
+package org.routstr.node;
+
+import java.net.MalformedURLException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigSource;
+
+/**
+ * Composes each service's configuration for the one-JVM node. Highest priority first: what the launcher decides (ports,
+ * database, broker, the internal token, the gateway's routes), environment variables, the node's config file, demo-mode
+ * defaults, and the service's own {@code application.yaml} (read from its jar, since in one JVM every service's file has
+ * the same classpath name).
+ */
+final class ServiceConfigs {
+    private final Optional<Path> file;
+    private final Map<String, String> shared;
+    private final Map<String, String> demo;
+
+    /**
+     * @param file   the node's config file (service keys at its root, launcher keys under {@code node})
+     * @param shared keys every service gets from the launcher (db, kafka, internal token)
+     * @param demo   demo-mode defaults (empty outside demo mode)
+     */
+    ServiceConfigs(Optional<Path> file, Map<String, String> shared, Map<String, String> demo) {
+        this.file = file;
+        this.shared = Map.copyOf(shared);
+        this.demo = Map.copyOf(demo);
+    }
+
+    /**
+     * The configuration of one service.
+     *
+     * @param mainClass the service's {@code Main}, whose code source holds its {@code application.yaml}
+     * @param launcher  this service's launcher-decided keys (on top of the shared ones)
+     */
+    Config compose(Class<?> mainClass, Map<String, String> launcher) {
+        Map<String, String> top = new HashMap<>(shared);
+        top.putAll(launcher);
+        // the launcher stops the services in order on SIGTERM; Helidon's own hook would stop them all at once
+        top.put("server.shutdown-hook", "false");
+        List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+        sources.add(ConfigSources.create(top).name("launcher").build());
+        sources.add(ConfigSources.environmentVariables());
+        file.ifPresent(f -> sources.add(ConfigSources.file(f).build()));
+        if (!demo.isEmpty()) {
+            sources.add(ConfigSources.create(demo).name("demo").build());
+        }
+        sources.add(ConfigSources.url(applicationYaml(mainClass)).mediaType(MediaTypes.APPLICATION_X_YAML).build());
+        return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .sources(sources).build();
+    }
+
+    /** The effective value of a key for a service, without starting it (used to detect a configured upstream). */
+    Optional<String> peek(Class<?> mainClass, String key) {
+        return compose(mainClass, Map.of()).get(key).asString().asOptional().filter(v -> !v.isBlank());
+    }
+
+    /** Whether the service's effective config has any key under {@code prefix}. */
+    boolean hasNode(Class<?> mainClass, String prefix) {
+        return compose(mainClass, Map.of()).get(prefix).exists();
+    }
+
+    static URL applicationYaml(Class<?> mainClass) {
+        try {
+            Path loc = Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(loc)) {
+                return loc.resolve("application.yaml").toUri().toURL();
+            }
+            return new URL("jar:" + loc.toUri() + "!/application.yaml");
+        } catch (URISyntaxException | MalformedURLException e) {
+            throw new IllegalStateException("cannot locate application.yaml of " + mainClass.getName(), e);
+        }
+    }
+}
