@@ -8,14 +8,23 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.http.HttpRouting;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
+import org.routstr.billing.consume.UsageConsumer;
+import org.routstr.billing.housekeeping.Housekeeping;
+import org.routstr.billing.orphan.OrphanSweeper;
+import org.routstr.billing.rate.RateRefresher;
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.kafka.ControlBus;
+import org.routstr.common.kafka.Kafka;
+import org.routstr.common.kafka.KafkaSettings;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 
 /**
- * Starts the billing-service: configuration, database, then the web server with health and metrics.
+ * Starts the billing-service: database, the settlement consumer, the orphan sweep, the BTC rate and the housekeeping jobs,
+ * then the web server with health and metrics. Stopping closes them in reverse order.
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
@@ -32,13 +41,27 @@ public final class Main {
 
     /** Wires and starts the service from a configuration root; the launcher and tests call this too. */
     public static RunningService start(Config config) {
+        BillingSettings settings = BillingSettings.from(config.get("billing"));
+        KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "billing");
         RunningService service = new RunningService("billing-service");
-        HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "billing"));
-        Db.migrate(ds);
-        return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));
+        try {
+            HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "billing"));
+            Db.migrate(ds);
+            Kafka.ensureTopics(kafka, settings.topicPartitions(), settings.topicReplication());
+            KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
+            ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+            service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create()).start());
+            service.onStop(new OrphanSweeper(ds, settings.orphanAfter(), settings.orphanSweepInterval()).start());
+            service.onStop(new RateRefresher(ds, bus, settings.rate()).start());
+            service.onStop(new Housekeeping(ds, bus, settings.housekeepingInterval()).start());
+            return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));
+        } catch (RuntimeException e) {
+            service.stop();
+            throw e;
+        }
     }
 
     static void routing(HttpRouting.Builder routing) {
-        // the service's routes arrive with its feature packages
+        // billing has no API of its own: health, readiness and metrics come with Servers.start
     }
 }
