@@ -1,0 +1,105 @@
+package org.routstr.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.routstr.common.json.Json;
+
+/**
+ * The launcher as a separate JVM on the test's class path (the module's runtime classpath), as a user would run it: its
+ * console goes to a file, readiness is its "ready" line, and {@link #terminate()} sends SIGTERM.
+ */
+final class NodeProcess implements AutoCloseable {
+    private final Process process;
+    private final Path dataDir;
+    private final Path console;
+
+    private NodeProcess(Process process, Path dataDir, Path console) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.console = console;
+    }
+
+    /** Starts the launcher with these {@code ROUTSTR_*} variables; {@code console} collects its output. */
+    static NodeProcess start(Path dataDir, Map<String, String> env, Path console) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                                                   "org.routstr.node.Main"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("ROUTSTR_"));
+        pb.environment().putAll(env);
+        pb.environment().put("ROUTSTR_DATA_DIR", dataDir.toString());
+        try {
+            return new NodeProcess(pb.start(), dataDir, console);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the "ready" line; fails early with the console when the process dies or reports a failure. */
+    JsonNode awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String out = output();
+            if (out.contains("routstr: ready in ") && Files.exists(dataDir.resolve("node.json"))) {
+                return nodeJson();
+            }
+            if (!process.isAlive() || out.contains("FAILED to start")) {
+                throw new AssertionError("node did not start:\n" + out);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new AssertionError("node not ready after " + timeout + ":\n" + output());
+    }
+
+    JsonNode nodeJson() {
+        try {
+            return Json.parse(Files.readAllBytes(dataDir.resolve("node.json")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM, then waits for the exit; returns the exit code. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("node did not stop within " + timeout + " after SIGTERM:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    String output() {
+        try {
+            return Files.readString(console);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
