@@ -48,7 +48,8 @@ record BillingSettings(ConsumerSettings consumer,
                                                          c.get("topic").asString().orElse(Topics.USAGE),
                                                          c.get("batch-size").asInt().orElse(2000),
                                                          duration(c.get("poll-timeout"), Duration.ofMillis(200)),
-                                                         duration(c.get("retry-backoff"), Duration.ofSeconds(1)));
+                                                         duration(c.get("retry-backoff"), Duration.ofSeconds(1)),
+                                                         duration(c.get("session-timeout"), Duration.ofSeconds(10)));
         return new BillingSettings(consumer,
                                    duration(billing.get("orphan-after"), Duration.ofSeconds(120)),
                                    duration(billing.get("orphan-sweep-interval"), Duration.ofSeconds(30)),

@@ -5,9 +5,16 @@ import java.util.Objects;
 
 /**
  * How the settlement consumer reads {@code routstr.usage.v1}: its group, the largest batch it settles in one transaction,
- * how long one poll waits, and the back-off after a failed batch.
+ * how long one poll waits, the back-off after a failed batch, and how soon the group gives a dead replica's partitions to
+ * the others (the broker's minimum is 6 s).
  */
-public record ConsumerSettings(String group, String topic, int batchSize, Duration pollTimeout, Duration retryBackoff) {
+public record ConsumerSettings(String group, String topic, int batchSize, Duration pollTimeout, Duration retryBackoff,
+                               Duration sessionTimeout) {
+    /** Settings with the default 10 s session timeout. */
+    public ConsumerSettings(String group, String topic, int batchSize, Duration pollTimeout, Duration retryBackoff) {
+        this(group, topic, batchSize, pollTimeout, retryBackoff, Duration.ofSeconds(10));
+    }
+
     public ConsumerSettings {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(topic, "topic");
@@ -19,6 +26,9 @@ public record ConsumerSettings(String group, String topic, int batchSize, Durati
         }
         if (pollTimeout.isNegative() || pollTimeout.isZero() || retryBackoff.isNegative()) {
             throw new IllegalArgumentException("billing.consumer poll-timeout must be positive, retry-backoff not negative");
+        }
+        if (sessionTimeout.compareTo(Duration.ofSeconds(6)) < 0) {
+            throw new IllegalArgumentException("billing.consumer.session-timeout must be at least 6 s");
         }
     }
 }
