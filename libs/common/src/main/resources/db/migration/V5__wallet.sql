@@ -25,12 +25,12 @@ CREATE TABLE wallet_keysets (
     PRIMARY KEY (mint_url, id)
 );
 
--- Next unused NUT-13 counter per keyset; a range is taken (and committed) before the outputs are sent.
+-- Next unused NUT-13 counter per keyset id (secrets derive from seed, keyset id and counter only, so the counter must
+-- not restart for another mint URL serving the same keyset); a range is taken and committed before outputs are sent.
 CREATE TABLE wallet_counters (
+    keyset_id    TEXT   PRIMARY KEY,
     mint_url     TEXT   NOT NULL,
-    keyset_id    TEXT   NOT NULL,
-    next_counter BIGINT NOT NULL DEFAULT 0 CHECK (next_counter >= 0),
-    PRIMARY KEY (mint_url, keyset_id)
+    next_counter BIGINT NOT NULL DEFAULT 0 CHECK (next_counter >= 0)
 );
 
 -- One mint interaction whose outcome must be known: receive (swap of a token's proofs), send (swap of our proofs into

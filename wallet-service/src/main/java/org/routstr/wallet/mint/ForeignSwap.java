@@ -50,13 +50,13 @@ final class ForeignSwap {
         MeltQuoteResponse melt;
         MintKeyset active;
         try {
-            active = dest.activeKeyset("sat");
+            active = mints.activeKeyset(mints.primary(), "sat");
         } catch (MintException e) {
             throw RedeemErrors.of("cashu_mint_unreachable");
         }
         try {
             source.verifyTokenDleq(t);
-            long inFee = source.inputFee(t.proofs());
+            long inFee = mints.inputFee(t.mint(), t.proofs());
             long amount = t.amount() - inFee;
             quote = null;
             melt = null;

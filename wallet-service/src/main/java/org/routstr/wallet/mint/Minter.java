@@ -94,7 +94,7 @@ public final class Minter {
             }
             return reload(inv);
         }
-        MintKeyset active = w.activeKeyset("sat");
+        MintKeyset active = mints.activeKeyset(inv.mintUrl(), "sat");
         List<Long> amounts = Amounts.split(inv.amountSats());
         Optional<Operation> op = Db.inTransaction(ds, c -> {
             long start = ProofRepository.reserveCounters(c, inv.mintUrl(), active.id(), amounts.size());

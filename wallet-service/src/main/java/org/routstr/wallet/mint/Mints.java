@@ -5,19 +5,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.routstr.crypto.cashu.CashuException;
 import org.routstr.crypto.cashu.client.CashuWallet;
 import org.routstr.crypto.cashu.client.MintClient;
+import org.routstr.crypto.cashu.nut00.Proof;
+import org.routstr.crypto.cashu.nut01.MintKeyset;
+import org.routstr.crypto.cashu.nut02.Fees;
 import org.routstr.crypto.cashu.nut02.KeysetInfo;
 import org.routstr.wallet.WalletSettings;
 
 /**
  * The mints this node talks to: the trusted ones (the first is primary) and, for foreign-mint swaps, any other;
- * one {@link CashuWallet} per URL (keyset keys cached), and the NUT-13 seed all outputs derive from.
+ * one {@link CashuWallet} per URL (keys cached; keyset list and fees cached for a minute), and the NUT-13 seed all outputs derive from.
  */
 public final class Mints {
     private final WalletSettings settings;
     private final byte[] seed;
+    private static final long KEYSET_TTL_MILLIS = 60_000;
+
     private final Map<String, CashuWallet> wallets = new ConcurrentHashMap<>();
+    private final Map<String, Cached> keysets = new ConcurrentHashMap<>();
 
     public Mints(WalletSettings settings, byte[] seed) {
         this.settings = settings;
@@ -58,12 +65,43 @@ public final class Mints {
         return settings.mintTimeout().multipliedBy(2).plusSeconds(5);
     }
 
-    /** input_fee_ppk per keyset id of a mint (one {@code GET /v1/keysets}). */
+    /** input_fee_ppk per keyset id of a mint, from {@code GET /v1/keysets} cached for a minute. */
     Map<String, Long> feesPpk(String url) {
         Map<String, Long> m = new java.util.HashMap<>();
-        for (KeysetInfo k : wallet(url).client().keysets().keysets()) {
+        for (KeysetInfo k : keysets(url)) {
             m.put(k.id(), k.inputFeePpk());
         }
         return m;
+    }
+
+    /** The active keyset (with keys) of a unit. */
+    MintKeyset activeKeyset(String url, String unit) {
+        return keysets(url).stream().filter(k -> k.active() && k.unit().equals(unit)).findFirst()
+                .map(k -> wallet(url).keyset(k.id()))
+                .orElseThrow(() -> new CashuException("mint has no active keyset for unit " + unit));
+    }
+
+    /** NUT-02 input fee of spending proofs at a mint; unknown keysets are invalid proofs. */
+    long inputFee(String url, List<Proof> proofs) {
+        Map<String, Long> fees = feesPpk(url);
+        return Fees.inputFee(proofs, id -> {
+            Long fee = fees.get(id);
+            if (fee == null) {
+                throw new CashuException("proof of unknown keyset " + id);
+            }
+            return fee;
+        });
+    }
+
+    private List<KeysetInfo> keysets(String url) {
+        Cached c = keysets.get(url);
+        if (c == null || c.at() < System.currentTimeMillis() - KEYSET_TTL_MILLIS) {
+            c = new Cached(wallet(url).client().keysets().keysets(), System.currentTimeMillis());
+            keysets.put(url, c);
+        }
+        return c.keysets();
+    }
+
+    private record Cached(List<KeysetInfo> keysets, long at) {
     }
 }

@@ -34,7 +34,7 @@ final class ProofRepository {
     static long reserveCounters(Connection c, String mint, String keysetId, int n) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO wallet_counters (mint_url, keyset_id, next_counter) VALUES (?, ?, ?)
-                ON CONFLICT (mint_url, keyset_id) DO UPDATE SET next_counter = wallet_counters.next_counter + EXCLUDED.next_counter
+                ON CONFLICT (keyset_id) DO UPDATE SET next_counter = wallet_counters.next_counter + EXCLUDED.next_counter
                 RETURNING next_counter""")) {
             ps.setString(1, mint);
             ps.setString(2, keysetId);
@@ -95,6 +95,28 @@ final class ProofRepository {
                               ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING *""")) {
             ps.setDouble(1, lease.toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(operation(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Lets anyone resolve the operation now: its starter gave up waiting for the mint. */
+    static void expireLease(Connection c, UUID op) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE wallet_operations SET lease_until = now() - interval '1 millisecond' WHERE id = ? AND state = 'started'")) {
+            ps.setObject(1, op);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Claims a given started operation if its lease ran out, extending the lease. */
+    static Optional<Operation> claimIfExpired(Connection c, UUID op, Duration lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE wallet_operations SET lease_until = now() + make_interval(secs => ?)
+                 WHERE id = ? AND state = 'started' AND lease_until < now() RETURNING *""")) {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            ps.setObject(2, op);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(operation(rs)) : Optional.empty();
             }

@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.keys.ApiKeys;
+import org.routstr.crypto.cashu.Amounts;
 import org.routstr.crypto.cashu.CashuException;
 import org.routstr.crypto.cashu.Outputs;
 import org.routstr.crypto.cashu.client.CashuWallet;
@@ -83,6 +84,7 @@ public final class Receiver {
                 if (System.currentTimeMillis() > deadline) {
                     throw RedeemErrors.of("cashu_redemption_pending");
                 }
+                prior.get().operationId().ifPresent(this::resolveIfAbandoned);
                 sleep();
                 continue;
             }
@@ -117,8 +119,12 @@ public final class Receiver {
         List<Long> amounts;
         try {
             w.verifyTokenDleq(t);
-            active = w.activeKeyset(t.unit());
-            amounts = w.receiveAmounts(t);
+            active = mints.activeKeyset(t.mint(), t.unit());
+            long net = t.amount() - mints.inputFee(t.mint(), t.proofs());
+            if (net <= 0) {
+                throw RedeemErrors.of("cashu_token_swap_fees_exceed_amount");
+            }
+            amounts = Amounts.split(net);
         } catch (MintUnreachableException e) {
             throw RedeemErrors.of("cashu_mint_unreachable");
         } catch (MintRejectedException e) {
@@ -126,8 +132,7 @@ public final class Receiver {
         } catch (MintException e) {
             throw RedeemErrors.of("cashu_mint_unreachable");
         } catch (CashuException e) {
-            throw RedeemErrors.of(e.getMessage().contains("less than its input fee") ? "cashu_token_swap_fees_exceed_amount"
-                    : e.getMessage().contains("no active keyset") ? "cashu_token_unsupported_unit" : "invalid_cashu_token");
+            throw RedeemErrors.of(e.getMessage().contains("no active keyset") ? "cashu_token_unsupported_unit" : "invalid_cashu_token");
         }
         Optional<Operation> op = Db.inTransaction(ds, c -> {
             long start = ProofRepository.reserveCounters(c, t.mint(), active.id(), amounts.size());
@@ -156,37 +161,68 @@ public final class Receiver {
                 case PROOFS_ALREADY_SPENT -> fail(op, "cashu_token_already_spent");
                 case PROOF_VERIFICATION_FAILED, KEYSET_UNKNOWN, DUPLICATE_INPUTS -> fail(op, "invalid_cashu_token");
                 case TRANSACTION_UNBALANCED, KEYSET_INACTIVE, UNIT_ERROR -> fail(op, "cashu_token_redemption_failed");
-                default -> resolve(op);
+                default -> resolveOrAbandon(op);
             }
         } catch (MintUnreachableException e) {
             if (e.mayHaveBeenProcessed()) {
                 LOG.log(Level.WARNING, "swap outcome unknown, resolving by restore and state check op=" + op.id());
-                resolve(op);
+                resolveOrAbandon(op);
             } else {
                 fail(op, "cashu_mint_unreachable");
             }
         } catch (MintException e) {
-            resolve(op);
+            resolveOrAbandon(op);
         }
     }
 
-    /** Settles an operation whose answer was lost: restore (NUT-09) what the mint signed, else look at the inputs (NUT-07). */
-    void resolve(Operation op) {
+    private void resolveOrAbandon(Operation op) {
+        if (!resolve(op)) {
+            abandon(op);
+        }
+    }
+
+    /** A retry of a token whose redemption was left unresolved (mint down) resolves it now instead of waiting for recovery. */
+    private void resolveIfAbandoned(UUID opId) {
+        Db.withConnection(ds, c -> ProofRepository.claimIfExpired(c, opId, mints.lease())).ifPresent(op -> {
+            if (op.kind().equals("foreign")) {
+                foreign.resolve(op);
+            } else if (!resolve(op)) {
+                abandon(op);
+            }
+        });
+    }
+
+    private void abandon(Operation op) {
+        Db.withConnection(ds, c -> {
+            ProofRepository.expireLease(c, op.id());
+            return null;
+        });
+    }
+
+    /**
+     * Settles an operation whose answer was lost: restore (NUT-09) what the mint signed, else look at the inputs (NUT-07).
+     * False when the mint cannot tell yet.
+     */
+    boolean resolve(Operation op) {
         CashuWallet w = mints.wallet(op.mintUrl());
         try {
             List<Proof> found = RestoreSupport.found(RestoreSupport.restore(w, mints.seed(), op));
             if (!found.isEmpty()) {
                 complete(op, found);
-                return;
+                return true;
             }
             List<ProofState> states = w.checkState(op.inputs());
             if (states.stream().anyMatch(s -> s.state() == ProofStateValue.SPENT)) {
                 fail(op, "cashu_token_already_spent");
+                return true;
             } else if (states.stream().allMatch(s -> s.state() == ProofStateValue.UNSPENT)) {
                 fail(op, "cashu_mint_unreachable");
+                return true;
             }
+            return false;
         } catch (MintException e) {
             LOG.log(Level.WARNING, "mint still unreachable, operation stays open op=" + op.id());
+            return false;
         }
     }
 

@@ -45,22 +45,4 @@ public final class RedeemErrors {
             default -> false;
         };
     }
-
-    /** A redemption failure carrying its code. */
-    public static final class Failure extends RuntimeException {
-        private final String code;
-
-        Failure(String code, String why) {
-            super(code + ": " + why);
-            this.code = code;
-        }
-
-        public String code() {
-            return code;
-        }
-
-        public ApiException api() {
-            return of(code);
-        }
-    }
 }

@@ -139,9 +139,8 @@ public final class Sender {
 
     /** Claims our proofs for a payout at one mint; empty when that mint's proofs do not cover it. */
     private Optional<Operation> claim(Issued row, String mint) {
-        CashuWallet w = mints.wallet(mint);
         Map<String, Long> fees = mints.feesPpk(mint);
-        MintKeyset active = w.activeKeyset(row.unit());
+        MintKeyset active = mints.activeKeyset(mint, row.unit());
         return Db.inTransaction(ds, c -> {
             List<Proof> available = ProofRepository.lockUnspent(c, mint, row.unit());
             ProofSelector.Selection sel;
