@@ -62,14 +62,9 @@ final class ServiceConfigs {
                 .sources(sources).build();
     }
 
-    /** The effective value of a key for a service, without starting it (used to detect a configured upstream). */
-    Optional<String> peek(Class<?> mainClass, String key) {
-        return compose(mainClass, Map.of()).get(key).asString().asOptional().filter(v -> !v.isBlank());
-    }
-
-    /** Whether the service's effective config has any key under {@code prefix}. */
-    boolean hasNode(Class<?> mainClass, String prefix) {
-        return compose(mainClass, Map.of()).get(prefix).exists();
+    /** Whether the service's effective config has a non-empty node at {@code key} (a list or object with entries). */
+    boolean hasEntries(Class<?> mainClass, String key) {
+        return compose(mainClass, Map.of()).get(key).asNodeList().map(l -> !l.isEmpty()).orElse(false);
     }
 
     static URL applicationYaml(Class<?> mainClass) {
