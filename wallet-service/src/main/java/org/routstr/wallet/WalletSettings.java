@@ -17,9 +17,11 @@ import io.helidon.config.Config;
  * @param changeWait        how long {@code /internal/x-cashu/change} waits for settlement
  * @param recoveryInterval  how often unfinished mint operations and expired keys are looked at
  * @param childKeyCostMsat  price of one child key
+ * @param lnurlLoopbackHttp allow plain-http LNURL endpoints on 127.0.0.1/localhost (tests, demo mode only)
  */
 public record WalletSettings(List<String> trustedMints, boolean foreignMints, Optional<String> mnemonic, String internalToken,
-                             Duration mintTimeout, Duration changeWait, Duration recoveryInterval, long childKeyCostMsat) {
+                             Duration mintTimeout, Duration changeWait, Duration recoveryInterval, long childKeyCostMsat,
+                             boolean lnurlLoopbackHttp) {
     public WalletSettings {
         trustedMints = trustedMints.stream().map(WalletSettings::normalise).distinct().toList();
         if (trustedMints.isEmpty()) {
@@ -45,7 +47,8 @@ public record WalletSettings(List<String> trustedMints, boolean foreignMints, Op
                 w.get("mint-timeout").as(Duration.class).orElse(Duration.ofSeconds(30)),
                 w.get("change-wait").as(Duration.class).orElse(Duration.ofSeconds(5)),
                 w.get("recovery-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
-                w.get("child-key-cost-msat").asLong().orElse(0L));
+                w.get("child-key-cost-msat").asLong().orElse(0L),
+                w.get("lnurl-loopback-http").asBoolean().orElse(false));
     }
 
     /** The primary mint. */

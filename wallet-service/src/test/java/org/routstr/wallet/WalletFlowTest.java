@@ -64,6 +64,7 @@ class WalletFlowTest {
     private static RunningService w2;
     private static DataSource ds;
     private static Ledger ledger;
+    private static LnurlStandIn lnurl;
 
     @BeforeAll
     static void start(TestDb db, KafkaSettings kafka) {
@@ -73,7 +74,9 @@ class WalletFlowTest {
         ledger = new Ledger(ds);
         String trusted = mint.url() + ",http://127.0.0.1:9";
         w1 = Main.start(ServiceSmoke.config(db, kafka, Map.of("wallet.trusted-mints", trusted, "internal.token", Client.INTERNAL,
-                "wallet.mint-timeout", "PT5S", "wallet.change-wait", "PT3S")));
+                "wallet.mint-timeout", "PT5S", "wallet.change-wait", "PT3S", "wallet.lnurl-loopback-http", "true",
+                "wallet.recovery-interval", "PT1S")));
+        lnurl = LnurlStandIn.start(foreignMint);
         w2 = Main.start(ServiceSmoke.config(db, kafka, Map.of("wallet.trusted-mints", trusted, "internal.token", Client.INTERNAL,
                 "wallet.foreign-mints", "false", "wallet.mint-timeout", "PT5S")));
     }
@@ -88,6 +91,9 @@ class WalletFlowTest {
         }
         mint.close();
         foreignMint.close();
+        if (lnurl != null) {
+            lnurl.close();
+        }
     }
 
     @Test
@@ -360,6 +366,33 @@ class WalletFlowTest {
                 is(403));
         assertError(Client.post(w1.port(), "/v1/balance/refund", Map.of(), Client.bearer(child)), 400, "child_key");
         assertThat(Client.post(w1.port(), "/v1/balance/child-key", Map.of("count", 51), Client.bearer(parent)).status(), is(400));
+    }
+
+    @Test
+    @Order(13)
+    void refundToLightningAddressAndAutomaticRefundOfExpiredKeys() throws Exception {
+        String address = "alice@127.0.0.1:" + lnurl.port();
+        Client.Res created = Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", mint.mintToken(200),
+                "refund_address", address));
+        String key = created.text("api_key");
+        Client.Res refund = Client.post(w1.port(), "/v1/balance/refund", Map.of(), Client.bearer(key));
+        assertThat(refund.raw().body(), refund.status(), is(200));
+        assertThat(refund.text("recipient"), is(address));
+        assertThat(refund.text("sats"), is("197"));
+        assertThat(lnurl.invoicedMsat(), is(197_000L));
+        assertThat(balance(key), is(0L));
+
+        long soon = java.time.Instant.now().getEpochSecond() + 1;
+        String expiring = Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", mint.mintToken(100)),
+                "Refund-LNURL", address, "Key-Expiry-Time", Long.toString(soon)).text("api_key");
+        assertThat(balance(expiring), is(100_000L));
+        for (int i = 0; i < 100 && balance(expiring) > 0; i++) {
+            Thread.sleep(100);
+        }
+        assertThat("the expiry job refunded the key", balance(expiring), is(0L));
+        assertThat(lnurl.invoicedMsat(), is(197_000L + 97_000L));
+        assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", mint.mintToken(1)),
+                "Key-Expiry-Time", Long.toString(soon)), 400, "refund_address_required");
     }
 
     @Test

@@ -73,7 +73,8 @@ public final class RefundHttpService implements HttpService {
             throw ApiException.badRequest("ongoing_requests", "Cannot refund key. There are ongoing requests for this api key.");
         }
         Optional<Issued> out = a.availableMsat() <= 0 ? Optional.empty()
-                : sender.payOut(prefix + n, "refund", a.keyHash(), Optional.empty(), unit, a.refundMintUrl().orElse(primaryMint));
+                : sender.payOut(prefix + n, "refund", a.keyHash(), Optional.empty(), unit, a.refundMintUrl().orElse(primaryMint),
+                        a.refundAddress());
         if (out.isEmpty()) {
             out = sender.latest(a.keyHash(), "refund");
         }
@@ -102,7 +103,8 @@ public final class RefundHttpService implements HttpService {
             case "failed" -> throw ApiException.unavailable("refund_failed",
                     "Refund failed; the balance was restored. Please retry later.");
             default -> {
-                ObjectNode n = Json.object().put("token", issued.token().orElseThrow());
+                ObjectNode n = issued.recipient().isPresent() ? Json.object().put("recipient", issued.recipient().get())
+                        : Json.object().put("token", issued.token().orElseThrow());
                 n.put(issued.unit().equals("msat") ? "msats" : "sats", Long.toString(issued.amount()));
                 if (header) {
                     res.header(HeaderNames.create("X-Cashu"), issued.token().orElseThrow());

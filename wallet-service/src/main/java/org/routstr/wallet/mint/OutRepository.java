@@ -38,6 +38,14 @@ final class OutRepository {
         }
     }
 
+    static void recipient(Connection c, String id, String recipient) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE wallet_tokens_out SET recipient = ? WHERE id = ?")) {
+            ps.setString(1, recipient);
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     static void operation(Connection c, String id, UUID op, String mint) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE wallet_tokens_out SET operation_id = ?, mint_url = ?, updated_at = now() WHERE id = ?")) {
@@ -105,6 +113,6 @@ final class OutRepository {
     private static Issued row(ResultSet rs) throws SQLException {
         return new Issued(rs.getString("id"), rs.getString("kind"), Optional.ofNullable(rs.getString("account_hash")),
                 rs.getString("state"), Optional.ofNullable(rs.getString("token")), rs.getLong("amount"), rs.getString("unit"),
-                rs.getString("mint_url"), rs.getLong("debited_msat"));
+                rs.getString("mint_url"), rs.getLong("debited_msat"), Optional.ofNullable(rs.getString("recipient")));
     }
 }

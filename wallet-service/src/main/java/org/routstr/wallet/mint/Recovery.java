@@ -42,6 +42,7 @@ public final class Recovery {
                 case "receive" -> receiver.resolve(op.get());
                 case "foreign" -> receiver.foreign().resolve(op.get());
                 case "send" -> sender.resolve(op.get());
+                case "melt" -> sender.melter().resolve(op.get());
                 case "mint" -> minter.resolve(op.get());
                 default -> LOG.log(Level.WARNING, "no recovery for kind " + op.get().kind());
             }

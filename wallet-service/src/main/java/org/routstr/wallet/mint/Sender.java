@@ -39,11 +39,17 @@ public final class Sender {
     private final DataSource ds;
     private final Ledger ledger;
     private final Mints mints;
+    private final LnurlClient lnurl;
 
-    public Sender(DataSource ds, Ledger ledger, Mints mints) {
+    public Sender(DataSource ds, Ledger ledger, Mints mints, boolean allowLoopbackLnurl) {
         this.ds = ds;
         this.ledger = ledger;
         this.mints = mints;
+        this.lnurl = new LnurlClient(allowLoopbackLnurl);
+    }
+
+    Melter melter() {
+        return new Melter(ds, mints, lnurl, this);
     }
 
     public String primaryMint() {
@@ -77,12 +83,19 @@ public final class Sender {
      * {@code id} again returns the first result. Empty when there was nothing to pay out.
      */
     public Optional<Issued> payOut(String id, String kind, String accountHash, Optional<Long> msat, String unit, String mint) {
+        return payOut(id, kind, accountHash, msat, unit, mint, Optional.empty());
+    }
+
+    /** Like {@link #payOut(String, String, String, Optional, String, String)}, paid to a Lightning address when given. */
+    public Optional<Issued> payOut(String id, String kind, String accountHash, Optional<Long> msat, String unit, String mint,
+                                   Optional<String> lightningAddress) {
         Optional<Issued> prior = find(id);
         if (prior.isPresent()) {
             return prior;
         }
+        String payUnit = lightningAddress.isPresent() ? "sat" : unit;
         boolean debited = Db.inTransaction(ds, c -> {
-            if (!OutRepository.insert(c, id, kind, accountHash, unit, mint)) {
+            if (!OutRepository.insert(c, id, kind, accountHash, payUnit, mint)) {
                 return false;
             }
             DebitResult r = ledger.debit(c, accountHash, msat, kind.equals("withdrawal") ? DebitKind.WITHDRAWAL : DebitKind.REFUND,
@@ -92,18 +105,25 @@ public final class Sender {
                 case DebitResult.Duplicate d -> d.msat();
                 case DebitResult.Insufficient i -> 0L;
             };
-            long amount = unit.equals("msat") ? taken : taken / 1000;
+            long amount = payUnit.equals("msat") ? taken : taken / 1000;
             if (amount <= 0) {
                 c.rollback();
                 return false;
             }
             OutRepository.amounts(c, id, taken, amount);
+            if (lightningAddress.isPresent()) {
+                OutRepository.recipient(c, id, lightningAddress.get());
+            }
             return true;
         });
         if (!debited) {
             return find(id);
         }
-        issue(id);
+        if (lightningAddress.isPresent()) {
+            melter().pay(find(id).orElseThrow(), lightningAddress.get());
+        } else {
+            issue(id);
+        }
         return find(id);
     }
 
@@ -229,7 +249,7 @@ public final class Sender {
         });
     }
 
-    private void fail(Operation op, boolean inputsSpent) {
+    void fail(Operation op, boolean inputsSpent) {
         Optional<Issued> row = Db.inTransaction(ds, c -> {
             if (!ProofRepository.finish(c, op.id(), false, inputsSpent ? "inputs spent" : "mint refused")) {
                 return Optional.<Issued>empty();
@@ -240,7 +260,7 @@ public final class Sender {
         row.ifPresent(r -> giveBack(r, "mint refused the payout"));
     }
 
-    private void giveBack(Issued row, String why) {
+    void giveBack(Issued row, String why) {
         Db.inTransaction(ds, c -> {
             if (OutRepository.failed(c, row.id(), why) && row.accountHash().isPresent() && row.debitedMsat() > 0) {
                 ledger.credit(c, row.accountHash().get(), row.debitedMsat(), "out-revert:" + row.id(), "payout failed: " + why);
