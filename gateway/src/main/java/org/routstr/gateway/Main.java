@@ -1,21 +1,54 @@
 package org.routstr.gateway;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.helidon.config.Config;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.http.HttpRouting;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.events.ControlEvent;
+import org.routstr.common.http.ErrorHandlers;
+import org.routstr.common.kafka.ControlBus;
+import org.routstr.common.kafka.Kafka;
+import org.routstr.common.kafka.KafkaSettings;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
+import org.routstr.gateway.auth.Authenticator;
+import org.routstr.gateway.auth.WalletClient;
+import org.routstr.gateway.auth.WalletException;
+import org.routstr.gateway.catalog.Catalog;
+import org.routstr.gateway.catalog.CatalogRepository;
+import org.routstr.gateway.catalog.ProviderKeys;
+import org.routstr.gateway.catalog.ProviderSeed;
+import org.routstr.gateway.info.InfoHttpService;
+import org.routstr.gateway.info.NodeInfo;
+import org.routstr.gateway.limits.RateLimiter;
+import org.routstr.gateway.pricing.BtcRate;
+import org.routstr.gateway.pricing.Pricer;
+import org.routstr.gateway.pricing.PricingSettings;
+import org.routstr.gateway.proxy.FrontDoorHttpService;
+import org.routstr.gateway.proxy.ProxyHttpService;
+import org.routstr.gateway.proxy.ProxySettings;
+import org.routstr.gateway.usage.InFlight;
+import org.routstr.gateway.usage.OutboxRelay;
+import org.routstr.gateway.usage.OutboxRepository;
+import org.routstr.gateway.usage.UsagePublisher;
+import org.routstr.ledger.Ledger;
 
 /**
- * Starts the gateway: configuration, database, then the web server with health and metrics.
+ * Starts the gateway: configuration, database, catalog and rate, Kafka (usage events, control notices, outbox relay,
+ * heartbeats), then the web server with the paid API, the local info routes and the front door.
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
@@ -33,12 +66,86 @@ public final class Main {
     /** Wires and starts the service from a configuration root; the launcher and tests call this too. */
     public static RunningService start(Config config) {
         RunningService service = new RunningService("gateway");
+        Config g = config.get("gateway");
+        ProxySettings proxy = ProxySettings.from(g);
+        PricingSettings pricing = PricingSettings.from(g.get("pricing"));
+        List<ProviderSeed> seeds = g.get("providers").asNodeList().orElse(List.of()).stream().map(ProviderSeed::from).toList();
+        FrontDoorHttpService.Targets targets = new FrontDoorHttpService.Targets(
+                g.get("routes.wallet").asString().orElse("http://127.0.0.1:8001"),
+                g.get("routes.admin").asString().orElse("http://127.0.0.1:8003"),
+                g.get("routes.discovery").asString().orElse("http://127.0.0.1:8004"));
+        Optional<String> internalToken = config.get("internal.token").asString().filter(s -> !s.isBlank());
+        Duration refreshEvery = g.get("refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(60));
+
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "gateway"));
         Db.migrate(ds);
-        return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));
+        KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "gateway");
+        KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
+        ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+        Thread.ofVirtual().name("gateway-topics").start(() -> ensureTopics(kafka));
+
+        CatalogRepository catalogRepository = new CatalogRepository(ds, new ProviderKeys(g.get("secret-key").asString().asOptional()));
+        catalogRepository.seed(seeds);
+        Catalog catalog = new Catalog(catalogRepository);
+        catalog.refresh();
+        BtcRate rate = new BtcRate(ds);
+        rate.refresh();
+        Ledger ledger = new Ledger(ds);
+        Optional<WalletClient> wallet = internalToken.map(t -> new WalletClient(targets.wallet(), t,
+                g.get("wallet-timeout").as(Duration.class).orElse(Duration.ofSeconds(30))));
+        Authenticator auth = new Authenticator(ledger, wallet, g.get("key-cache-ttl").as(Duration.class).orElse(Duration.ofSeconds(10)));
+        bus.listen(e -> onControl(e, auth, catalog, rate));
+        service.onStop(new Refresher(refreshEvery, catalog::refresh, rate::refresh).start());
+
+        OutboxRepository outbox = new OutboxRepository(ds);
+        UsagePublisher publisher = new UsagePublisher(producer, outbox);
+        service.onStop(new OutboxRelay(outbox, producer, g.get("outbox-interval").as(Duration.class).orElse(Duration.ofSeconds(2)))
+                               .start());
+        InFlight inFlight = service.onStop(new InFlight(ledger, g.get("heartbeat-interval").as(Duration.class)
+                .orElse(Duration.ofSeconds(15))).start());
+        Duration window = g.get("rate-limit.window").as(Duration.class).orElse(Duration.ofSeconds(60));
+        RateLimiter perKey = new RateLimiter(g.get("rate-limit.per-key").asInt().orElse(0), window, "API key");
+        RateLimiter perIp = new RateLimiter(g.get("rate-limit.per-ip").asInt().orElse(0), window, "client address");
+        Pricer pricer = new Pricer(pricing, rate);
+        ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, ledger, publisher, wallet, inFlight, perKey, perIp,
+                                                             proxy);
+        InfoHttpService info = new InfoHttpService(catalog, pricer, NodeInfo.from(g.get("info")));
+        FrontDoorHttpService frontDoor = new FrontDoorHttpService(targets, proxy.upstreamTimeout());
+        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r, info, proxyService, frontDoor)));
     }
 
-    static void routing(HttpRouting.Builder routing) {
-        // the service's routes arrive with its feature packages
+    static void routing(HttpRouting.Builder routing, InfoHttpService info, ProxyHttpService proxy, FrontDoorHttpService frontDoor) {
+        routing.error(WalletException.class, (req, res, e) -> {
+                    res.status(Status.create(e.status()));
+                    res.header(HeaderValues.CONTENT_TYPE_JSON);
+                    res.send(e.body());
+                })
+                .error(RateLimiter.RateLimited.class, (req, res, e) -> {
+                    res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+                    ErrorHandlers.send(req, res, e);
+                })
+                .register(info)
+                .register(proxy)
+                .register(frontDoor);
+        // no catch-all route: it would shadow the health and metrics feature; unmatched paths reach the shared 404 envelope
+    }
+
+    private static void onControl(ControlEvent e, Authenticator auth, Catalog catalog, BtcRate rate) {
+        auth.onControl(e);
+        switch (e.type()) {
+            case "catalog.changed" -> catalog.refresh();
+            case "btc.rate" -> rate.refresh();
+            default -> {
+                // other notices concern other services
+            }
+        }
+    }
+
+    private static void ensureTopics(KafkaSettings kafka) {
+        try {
+            Kafka.ensureTopics(kafka, 6, (short) 1);
+        } catch (IllegalStateException e) {
+            LOG.log(Level.WARNING, "Kafka topics not ensured (is Kafka up?): " + e.getMessage());
+        }
     }
 }

@@ -1,0 +1,54 @@
+package org.routstr.gateway.catalog;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.helidon.config.Config;
+
+/**
+ * A provider and its models from {@code gateway.providers[...]}, upserted at start-up so a node runs without the admin UI.
+ */
+public record ProviderSeed(String slug, String baseUrl, Optional<String> apiKey, Optional<BigDecimal> fee, int priority,
+                           boolean enabled, List<ModelSeed> models) {
+    public ProviderSeed {
+        Objects.requireNonNull(slug, "slug");
+        if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+            throw new IllegalArgumentException("gateway.providers[" + slug + "].base-url must be an http(s) URL");
+        }
+        models = List.copyOf(models);
+    }
+
+    /** Reads one {@code gateway.providers[i]} node. */
+    public static ProviderSeed from(Config c) {
+        String slug = c.get("slug").asString().get();
+        return new ProviderSeed(slug, c.get("base-url").asString().get(), c.get("api-key").asString().filter(s -> !s.isBlank()),
+                                c.get("fee").asString().map(BigDecimal::new), c.get("priority").asInt().orElse(0),
+                                c.get("enabled").asBoolean().orElse(true),
+                                c.get("models").asNodeList().orElse(List.of()).stream().map(ModelSeed::from).toList());
+    }
+
+    /** A model of a seeded provider. */
+    public record ModelSeed(String id, String upstreamId, List<String> aliases, boolean enabled, ModelPrices prices,
+                            OptionalInt contextLength, OptionalInt maxCompletionTokens) {
+        static ModelSeed from(Config c) {
+            String id = c.get("id").asString().get();
+            ModelPrices p = new ModelPrices(dec(c, "input-usd-per-m").orElse(BigDecimal.ZERO), dec(c, "output-usd-per-m").orElse(BigDecimal.ZERO),
+                                            dec(c, "request-usd"), dec(c, "image-usd"), dec(c, "cache-read-usd-per-m"),
+                                            dec(c, "cache-write-usd-per-m"));
+            return new ModelSeed(id, c.get("upstream-id").asString().orElse(id), c.get("aliases").asList(String.class).orElse(List.of()),
+                                 c.get("enabled").asBoolean().orElse(true), p, intOf(c, "context-length"),
+                                 intOf(c, "max-completion-tokens"));
+        }
+
+        private static Optional<BigDecimal> dec(Config c, String key) {
+            return c.get(key).asString().map(BigDecimal::new);
+        }
+
+        private static OptionalInt intOf(Config c, String key) {
+            return c.get(key).asInt().map(OptionalInt::of).orElse(OptionalInt.empty());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.routstr.gateway.pricing;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.routstr.common.http.ApiException;
+import org.routstr.gateway.catalog.ModelPrices;
+import org.routstr.gateway.catalog.Route;
+
+/**
+ * Turns USD prices into msat: {@code msat = ceil(usd × exchange_fee × upstream_fee × 1e11 ÷ usd_per_btc)}, each component
+ * (input, output, cache read, cache write, per request + per image) rounded up on its own. Fixed pricing charges exactly
+ * N sats per request.
+ */
+public final class Pricer {
+    private static final BigDecimal MSAT_PER_BTC = BigDecimal.valueOf(100_000_000_000L);
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+    private final PricingSettings settings;
+    private final BtcRate rate;
+
+    public Pricer(PricingSettings settings, BtcRate rate) {
+        this.settings = settings;
+        this.rate = rate;
+    }
+
+    /** The worst case to reserve: prompt estimate (capped by the context), completion budget, per-request and image prices. */
+    public long estimate(Route r, long promptTokens, OptionalLong maxTokens, int images) {
+        if (settings.fixedSatsPerRequest() > 0) {
+            return settings.fixedSatsPerRequest() * 1000;
+        }
+        long prompt = r.contextLength().isPresent() ? Math.min(promptTokens, r.contextLength().getAsInt()) : promptTokens;
+        long completion = maxTokens.orElse(r.maxCompletionTokens().isPresent() ? r.maxCompletionTokens().getAsInt()
+                : r.contextLength().isPresent() ? Math.max(1, r.contextLength().getAsInt() - prompt) : settings.defaultMaxTokens());
+        if (r.maxCompletionTokens().isPresent()) {
+            completion = Math.min(completion, r.maxCompletionTokens().getAsInt());
+        }
+        BigDecimal usdPerBtc = usdPerBtc();
+        BigDecimal fee = fee(r);
+        ModelPrices p = r.prices();
+        long total = tokens(prompt, p.inputPerM(), fee, usdPerBtc) + tokens(completion, p.outputPerM(), fee, usdPerBtc)
+                     + base(p, images, fee, usdPerBtc);
+        return Math.max(1, total);
+    }
+
+    /** The cost from reported usage; without usage: the per-request/per-image prices if set, else the reserved estimate. */
+    public Cost cost(Route r, Optional<Usage> usage, int images, long reservedMsat) {
+        if (settings.fixedSatsPerRequest() > 0) {
+            return new Cost(settings.fixedSatsPerRequest() * 1000, 0, 0, 0, 0, usage.orElse(new Usage(0, 0, 0, 0)), "per_request",
+                            usd(settings.fixedSatsPerRequest() * 1000));
+        }
+        BigDecimal usdPerBtc = usdPerBtc();
+        BigDecimal fee = fee(r);
+        ModelPrices p = r.prices();
+        long base = base(p, images, fee, usdPerBtc);
+        if (usage.isEmpty()) {
+            if (p.perImage().isPresent() && images > 0 || p.perRequest().isPresent()) {
+                String how = p.perImage().isPresent() && images > 0 ? "per_image" : "per_request";
+                return new Cost(base, 0, 0, 0, 0, new Usage(0, 0, 0, 0), how, usd(base));
+            }
+            return new Cost(reservedMsat, 0, 0, 0, 0, new Usage(0, 0, 0, 0), "estimate", usd(reservedMsat));
+        }
+        Usage u = usage.get();
+        long in = tokens(u.input(), p.inputPerM(), fee, usdPerBtc);
+        long out = tokens(u.output(), p.outputPerM(), fee, usdPerBtc);
+        long read = tokens(u.cached(), p.cacheReadPerM().orElse(p.inputPerM()), fee, usdPerBtc);
+        long write = tokens(u.cacheWrite(), p.cacheWritePerM().orElse(p.inputPerM()), fee, usdPerBtc);
+        long total = base + in + out + read + write;
+        return new Cost(base, in, out, read, write, u, "usage", usd(total));
+    }
+
+    /** The total fee multiplier of a route: exchange fee × (provider fee, or the default upstream fee). */
+    public BigDecimal fee(Route r) {
+        return settings.exchangeFee().multiply(r.provider().fee().orElse(settings.upstreamFee()));
+    }
+
+    private long base(ModelPrices p, int images, BigDecimal fee, BigDecimal usdPerBtc) {
+        BigDecimal usd = p.perRequest().orElse(BigDecimal.ZERO);
+        if (images > 0) {
+            usd = usd.add(p.perImage().orElse(BigDecimal.ZERO).multiply(BigDecimal.valueOf(images)));
+        }
+        return usd.signum() == 0 ? 0 : msat(usd, fee, usdPerBtc);
+    }
+
+    private static long tokens(long n, BigDecimal usdPerM, BigDecimal fee, BigDecimal usdPerBtc) {
+        if (n <= 0 || usdPerM.signum() == 0) {
+            return 0;
+        }
+        return msat(usdPerM.multiply(BigDecimal.valueOf(n)).divide(MILLION), fee, usdPerBtc);
+    }
+
+    private static long msat(BigDecimal usd, BigDecimal fee, BigDecimal usdPerBtc) {
+        BigDecimal numerator = usd.multiply(fee).multiply(MSAT_PER_BTC);
+        return numerator.divide(usdPerBtc, 0, RoundingMode.CEILING).longValueExact();
+    }
+
+    private BigDecimal usd(long msat) {
+        return rate.usdPerBtc().map(r -> BigDecimal.valueOf(msat).multiply(r).divide(MSAT_PER_BTC, 8, RoundingMode.HALF_UP))
+                .orElse(BigDecimal.ZERO);
+    }
+
+    private BigDecimal usdPerBtc() {
+        return rate.usdPerBtc().orElseThrow(() -> ApiException.unavailable("pricing_unavailable",
+                "The node has no BTC/USD rate yet; try again shortly."));
+    }
+}

@@ -1,0 +1,48 @@
+package org.routstr.gateway.proxy;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.routstr.common.events.UsageEvent;
+import org.routstr.gateway.auth.WalletClient;
+import org.routstr.gateway.catalog.Route;
+import org.routstr.gateway.pricing.Cost;
+import org.routstr.gateway.usage.UsagePublisher;
+import org.routstr.ledger.Ledger;
+
+/**
+ * The end of a paid request: a usage event for what was served (billing settles it), or a release plus a {@code failed}
+ * event when nothing was; and the X-Cashu change once billing has settled.
+ */
+final class Metering {
+    private final Ledger ledger;
+    private final UsagePublisher publisher;
+    private final Optional<WalletClient> wallet;
+
+    Metering(Ledger ledger, UsagePublisher publisher, Optional<WalletClient> wallet) {
+        this.ledger = ledger;
+        this.publisher = publisher;
+        this.wallet = wallet;
+    }
+
+    void served(PaidRequest p, Route r, int status, Cost cost) {
+        publisher.publish(new UsageEvent(UsageEvent.SCHEMA, p.reservation().toString(), p.caller().billingHash(), p.caller().keyHash(),
+                                         p.model(), r.provider().slug(), p.endpoint(), status, p.reservedMsat(), cost.totalMsat(),
+                                         cost.usage().input(), cost.usage().output(), cost.usage().cached(),
+                                         cost.usage().cacheWrite(), cost.pricing(), Instant.now()));
+    }
+
+    void nothingServed(PaidRequest p, int status) {
+        ledger.release(p.reservation());
+        publisher.publish(new UsageEvent(UsageEvent.SCHEMA, p.reservation().toString(), p.caller().billingHash(), p.caller().keyHash(),
+                                         p.model(), "", p.endpoint(), status, p.reservedMsat(), 0, 0, 0, 0, 0, "failed", Instant.now()));
+    }
+
+    /** The change token of an X-Cashu request (waits for billing's settlement, within the wallet's limit). */
+    Optional<String> change(PaidRequest p) {
+        if (p.caller().xCashuToken().isEmpty() || wallet.isEmpty()) {
+            return Optional.empty();
+        }
+        return wallet.get().change(p.caller().keyHash(), p.reservation().toString());
+    }
+}

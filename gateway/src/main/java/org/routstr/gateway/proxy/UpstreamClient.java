@@ -1,0 +1,111 @@
+package org.routstr.gateway.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerRequestHeaders;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+import org.routstr.gateway.catalog.Route;
+
+/**
+ * Sends a request to the routes of a model in order, failing over on connection errors, timeouts, 5xx, 429 and the
+ * provider refusing our own credentials (401/403); any other 4xx is the client's and is passed through.
+ */
+final class UpstreamClient {
+    private static final System.Logger LOG = System.getLogger(UpstreamClient.class.getName());
+    private final WebClient client;
+    private final ProxySettings settings;
+
+    UpstreamClient(ProxySettings settings) {
+        this.settings = settings;
+        this.client = WebClient.builder()
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.upstreamTimeout())
+                .followRedirects(false)
+                .build();
+    }
+
+    /** Tries each route; {@code body} gives the bytes to send to a route (its model id differs per provider). */
+    Outcome send(List<Route> routes, String endpoint, ServerRequestHeaders headers, boolean stream,
+                 Function<Route, byte[]> body) {
+        Optional<Integer> lastStatus = Optional.empty();
+        Optional<String> retryAfter = Optional.empty();
+        for (Route r : routes) {
+            HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint)
+                    .readTimeout(stream ? settings.streamTimeout() : settings.upstreamTimeout());
+            Headers.copy(headers, req, false);
+            r.provider().apiKey().ifPresent(k -> req.header(HeaderNames.AUTHORIZATION, "Bearer " + k));
+            HttpClientResponse res;
+            try {
+                res = req.submit(body.apply(r));
+            } catch (UncheckedIOException | IllegalStateException e) {
+                LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " unreachable: " + e.getMessage());
+                continue;
+            }
+            Optional<Outcome> o = classify(r, res);
+            if (o.isPresent()) {
+                return o.get();
+            }
+            lastStatus = Optional.of(res.status().code());
+            retryAfter = res.headers().first(HeaderNames.RETRY_AFTER);
+        }
+        return new Outcome.Failed(lastStatus, retryAfter);
+    }
+
+    /** Served or Rejected; empty (response closed) when the status calls for the next route. */
+    private static Optional<Outcome> classify(Route r, HttpClientResponse res) {
+        int status = res.status().code();
+        if (status / 100 == 2) {
+            return Optional.of(new Outcome.Served(r, res));
+        }
+        try (res) {
+            if (status == 429 || status >= 500 || status == 401 || status == 403) {
+                LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " answered " + status + "; trying the next");
+                return Optional.empty();
+            }
+            byte[] bytes = res.inputStream().readAllBytes();
+            String type = res.headers().contentType().map(Object::toString).orElse("application/json");
+            return Optional.of(new Outcome.Rejected(r, status, type, bytes));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " failed reading an error body: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Streams an upload (audio) to the first route only: its body cannot be replayed to a second one. */
+    Outcome upload(Route r, String endpoint, ServerRequestHeaders headers, long contentLength, byte[] prefix, InputStream rest) {
+        HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint).readTimeout(settings.upstreamTimeout());
+        Headers.copy(headers, req, false);
+        if (contentLength >= 0) {
+            req.header(HeaderNames.CONTENT_LENGTH, String.valueOf(contentLength));
+        }
+        r.provider().apiKey().ifPresent(k -> req.header(HeaderNames.AUTHORIZATION, "Bearer " + k));
+        HttpClientResponse res;
+        try {
+            res = req.outputStream(os -> {
+                os.write(prefix);
+                rest.transferTo(os);
+                os.close();
+            });
+        } catch (UncheckedIOException | IllegalStateException e) {
+            LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " unreachable: " + e.getMessage());
+            return new Outcome.Failed(Optional.empty(), Optional.empty());
+        }
+        return classify(r, res).orElseGet(() -> new Outcome.Failed(Optional.of(res.status().code()),
+                                                                  res.headers().first(HeaderNames.RETRY_AFTER)));
+    }
+
+    /** The shared client (the front door reuses its connection pool). */
+    WebClient client() {
+        return client;
+    }
+}
