@@ -106,7 +106,7 @@ public final class Main {
         Duration window = g.get("rate-limit.window").as(Duration.class).orElse(Duration.ofSeconds(60));
         RateLimiter perKey = new RateLimiter(g.get("rate-limit.per-key").asInt().orElse(0), window, "API key");
         RateLimiter perIp = new RateLimiter(g.get("rate-limit.per-ip").asInt().orElse(0), window, "client address");
-        Pricer pricer = new Pricer(pricing, rate);
+        Pricer pricer = new Pricer(pricing, rate::usdPerBtc);
         ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, ledger, publisher, wallet, inFlight, perKey, perIp,
                                                              proxy);
         InfoHttpService info = new InfoHttpService(catalog, pricer, NodeInfo.from(g.get("info")));

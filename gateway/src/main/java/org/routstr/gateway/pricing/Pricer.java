@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import org.routstr.common.http.ApiException;
 import org.routstr.gateway.catalog.ModelPrices;
@@ -18,9 +19,10 @@ public final class Pricer {
     private static final BigDecimal MSAT_PER_BTC = BigDecimal.valueOf(100_000_000_000L);
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private final PricingSettings settings;
-    private final BtcRate rate;
+    private final Supplier<Optional<BigDecimal>> rate;
 
-    public Pricer(PricingSettings settings, BtcRate rate) {
+    /** {@code rate} gives the current USD per BTC (normally {@code BtcRate::usdPerBtc}). */
+    public Pricer(PricingSettings settings, Supplier<Optional<BigDecimal>> rate) {
         this.settings = settings;
         this.rate = rate;
     }
@@ -96,12 +98,12 @@ public final class Pricer {
     }
 
     private BigDecimal usd(long msat) {
-        return rate.usdPerBtc().map(r -> BigDecimal.valueOf(msat).multiply(r).divide(MSAT_PER_BTC, 8, RoundingMode.HALF_UP))
+        return rate.get().map(r -> BigDecimal.valueOf(msat).multiply(r).divide(MSAT_PER_BTC, 8, RoundingMode.HALF_UP))
                 .orElse(BigDecimal.ZERO);
     }
 
     private BigDecimal usdPerBtc() {
-        return rate.usdPerBtc().orElseThrow(() -> ApiException.unavailable("pricing_unavailable",
+        return rate.get().orElseThrow(() -> ApiException.unavailable("pricing_unavailable",
                 "The node has no BTC/USD rate yet; try again shortly."));
     }
 }
