@@ -1,26 +1,29 @@
 package org.routstr.node;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Waits until every consumer group reading a topic has committed up to its end: the launcher uses it between stopping
- * the gateway and stopping billing, so the usage events of the last requests are settled before the broker goes away.
+ * Waits until billing has settled every usage event on the topic: the launcher runs it between stopping the gateway and
+ * stopping billing. Billing keeps its offsets in PostgreSQL ({@code billing_offsets}, exactly-once with the charges), so
+ * they are compared there with the topic's end offsets.
  */
 final class KafkaDrain {
     private KafkaDrain() {
@@ -30,33 +33,40 @@ final class KafkaDrain {
     sealed interface Result permits Drained, NoConsumer, TimedOut {
     }
 
-    /** Every group is at the end. */
-    record Drained(long groups) implements Result {
+    /** Billing is at the end of every partition. */
+    record Drained() implements Result {
     }
 
-    /** Nobody has ever committed an offset on the topic. */
+    /** Billing has no offsets yet (it never consumed) or its table is missing. */
     record NoConsumer() implements Result {
     }
 
-    /** Some events are still unconsumed. */
+    /** Some events are still unsettled. */
     record TimedOut(long lag) implements Result {
     }
 
-    static Result await(String bootstrap, String topic, Duration timeout) {
+    /** Where billing's offsets live. */
+    record Offsets(String jdbcUrl, String user, String password, String group) {
+    }
+
+    static Result await(String bootstrap, String topic, Offsets offsets, Duration timeout) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                                                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
                                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
-                Lag lag = lag(admin, topic);
-                if (lag.groups() == 0) {
+                Map<Integer, Long> ends = endOffsets(admin, topic);
+                Optional<Map<Integer, Long>> done = committed(offsets, topic);
+                if (done.isEmpty()) {
                     return new NoConsumer();
                 }
-                if (lag.events() == 0) {
-                    return new Drained(lag.groups());
+                long lag = ends.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - done.get().getOrDefault(e.getKey(), 0L)))
+                        .sum();
+                if (lag == 0) {
+                    return new Drained();
                 }
                 if (System.nanoTime() > deadline) {
-                    return new TimedOut(lag.events());
+                    return new TimedOut(lag);
                 }
                 TimeUnit.MILLISECONDS.sleep(200);
             }
@@ -64,37 +74,39 @@ final class KafkaDrain {
             Thread.currentThread().interrupt();
             return new TimedOut(-1);
         } catch (ExecutionException | TimeoutException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return new NoConsumer();
-            }
-            throw new IllegalStateException("cannot read consumer lag of " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getMessage(), e);
         }
     }
 
-    private record Lag(long groups, long events) {
-    }
-
-    private static Lag lag(Admin admin, String topic) throws ExecutionException, InterruptedException, TimeoutException {
+    private static Map<Integer, Long> endOffsets(Admin admin, String topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
         TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        var ends = admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
-        long groups = 0;
-        long events = 0;
-        for (ConsumerGroupListing g : admin.listConsumerGroups().all().get(5, TimeUnit.SECONDS)) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            Set<TopicPartition> mine = committed.keySet().stream().filter(tp -> tp.topic().equals(topic))
-                    .collect(java.util.stream.Collectors.toSet());
-            if (mine.isEmpty()) {
-                continue;
+        Map<Integer, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+        return ends;
+    }
+
+    private static Optional<Map<Integer, Long>> committed(Offsets o, String topic) {
+        String sql = "SELECT kafka_partition, next_offset FROM billing_offsets WHERE group_id = ? AND topic = ?";
+        try (Connection c = DriverManager.getConnection(o.jdbcUrl(), o.user(), o.password());
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, o.group());
+            ps.setString(2, topic);
+            Map<Integer, Long> m = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    m.put(rs.getInt(1), rs.getLong(2));
+                }
             }
-            groups++;
-            for (var e : ends.entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                events += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
+            return m.isEmpty() ? Optional.empty() : Optional.of(m);
+        } catch (SQLException e) {
+            // 42P01: billing's migration has not run, so it never consumed anything
+            if ("42P01".equals(e.getSQLState())) {
+                return Optional.empty();
             }
+            throw new IllegalStateException("cannot read billing_offsets: " + e.getMessage(), e);
         }
-        return new Lag(groups, events);
     }
 }

@@ -17,7 +17,6 @@ import io.helidon.config.Config;
 import org.routstr.common.events.Topics;
 import org.routstr.common.server.RunningService;
 import org.routstr.embedded.EmbeddedDatabase;
-import org.routstr.embedded.EmbeddedKafka;
 import org.routstr.node.demo.DemoInfra;
 
 /**
@@ -32,6 +31,7 @@ final class Node {
     private RunningService gateway;
     private Optional<DemoInfra> demo = Optional.empty();
     private Optional<String> kafkaBootstrap = Optional.empty();
+    private Optional<KafkaDrain.Offsets> billingOffsets = Optional.empty();
     private boolean stopped;
 
     Node(Progress progress) {
@@ -63,8 +63,8 @@ final class Node {
             return db.jdbcUrl("routstr");
         }));
         s.dbUrl().ifPresent(u -> progress.line("PostgreSQL: external " + u));
-        String kafka = s.kafka().orElseGet(() -> progress.step("Kafka (embedded single-node KRaft)",
-                                                               () -> own("Kafka", quietly(() -> EmbeddedKafka.start(Optional.empty()))).bootstrapServers()));
+        String kafka = s.kafka().orElseGet(() -> progress.step("Kafka (embedded single-node KRaft, data in " + s.kafkaDir() + ")",
+                () -> own("Kafka", quietly(() -> PersistentKafka.start(s.kafkaDir()))).bootstrapServers()));
         s.kafka().ifPresent(k -> progress.line("Kafka: external " + k));
         kafkaBootstrap = Optional.of(kafka);
 
@@ -80,6 +80,8 @@ final class Node {
             return p.defaults().apply(d);
         })).orElse(Map.of());
         ServiceConfigs configs = new ServiceConfigs(s.configFile(), shared, demoDefaults);
+        billingOffsets = Optional.of(new KafkaDrain.Offsets(dbUrl, shared.get("db.user"), shared.get("db.password"),
+                configs.compose(org.routstr.billing.Main.class, Map.of()).get("billing.consumer.group").asString().orElse("billing")));
 
         Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0");
         progress.step("billing, wallet, admin and discovery services", () -> {
@@ -197,9 +199,12 @@ final class Node {
     }
 
     private void drain(String bootstrap) {
-        switch (KafkaDrain.await(bootstrap, Topics.USAGE, DRAIN_TIMEOUT)) {
+        if (billingOffsets.isEmpty()) {
+            return;
+        }
+        switch (KafkaDrain.await(bootstrap, Topics.USAGE, billingOffsets.get(), DRAIN_TIMEOUT)) {
             case KafkaDrain.Drained d -> progress.line("  all usage events settled");
-            case KafkaDrain.NoConsumer n -> progress.line("  no consumer group on " + Topics.USAGE);
+            case KafkaDrain.NoConsumer n -> progress.line("  billing has consumed nothing yet");
             case KafkaDrain.TimedOut t -> progress.line("  WARNING: " + t.lag() + " usage events still unconsumed after "
                                                         + DRAIN_TIMEOUT.toSeconds() + " s");
         }

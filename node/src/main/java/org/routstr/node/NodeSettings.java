@@ -59,6 +59,11 @@ record NodeSettings(Path dataDir, Optional<Path> configFile, String host, int po
         return dataDir.resolve("postgres");
     }
 
+    /** The embedded broker's log folder. */
+    Path kafkaDir() {
+        return dataDir.resolve("kafka");
+    }
+
     Path logsDir() {
         return dataDir.resolve("logs");
     }
