@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.webserver.WebServer;
 
@@ -46,12 +47,20 @@ public final class Main {
             deleteNodeJson(settings.dataDir());
             progress.line("stopped cleanly");
         };
+        AtomicBoolean stopping = new AtomicBoolean();
         // our own handlers, not a shutdown hook: hooks run concurrently (Helidon's would stop every server at once)
         for (String sig : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(sig), s -> Thread.ofPlatform().name("routstr-stop").start(() -> {
-                stop.run();
-                System.exit(0);
-            }));
+            // not a daemon (the signal thread is one, and its children inherit that): the JVM must not exit mid-stop
+            Signal.handle(new Signal(sig), s -> {
+                if (stopping.compareAndSet(false, true)) {
+                    Thread.ofPlatform().name("routstr-stop").daemon(false).start(() -> {
+                        stop.run();
+                        System.exit(0);
+                    });
+                } else {
+                    progress.line("already stopping; waiting for the services to finish");
+                }
+            });
         }
         try {
             run(settings, node, progress, log);
