@@ -3,14 +3,12 @@ package org.routstr.gateway.proxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +56,8 @@ final class Responder {
         byte[] bytes;
         try (InputStream in = up.inputStream()) {
             bytes = in.readAllBytes();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // a dropped upstream surfaces as IOException or one of Helidon's runtime exceptions: nothing reached the client
             metering.nothingServed(p, 502);
             throw new ApiException(502, "upstream_error", "upstream_unavailable", "The upstream broke off its response.");
         }
@@ -113,8 +112,8 @@ final class Responder {
         res.header(HeaderNames.CONTENT_TYPE, type);
         try (InputStream in = up.inputStream(); OutputStream out = res.outputStream()) {
             in.transferTo(out);
-        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
-            // the body was (partly) delivered: bill it by the rule for responses without usage
+        } catch (IOException | RuntimeException e) {
+            // upstream or client went away mid-body: it was (partly) delivered, so it is billed by the no-usage rule
         }
         metering.served(p, r, up.status().code(), cost);
     }

@@ -51,8 +51,11 @@ final class SseRelay {
                 drainEvents();
                 flush();
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a dropped upstream connection as various runtime exceptions (for example an incomplete
+            // chunk); whichever it is, the stream ends here and is billed by what was seen
             upstreamBroke = true;
+            System.getLogger(SseRelay.class.getName()).log(System.Logger.Level.WARNING, "upstream stream broke: " + e);
         }
         if (held == null) {
             return Optional.empty();

@@ -42,7 +42,8 @@ class ProxyTest {
     @BeforeAll
     static void start(TestDb db, KafkaSettings k) {
         kafka = k;
-        f = new GatewayFixture(db, k, Map.of("gateway.max-request-bytes", "65536", "gateway.rate-limit.per-key", "30"));
+        f = new GatewayFixture(db, k, Map.of("gateway.max-request-bytes", "65536", "gateway.rate-limit.per-key", "30",
+                                                 "gateway.upstream-timeout", "PT1S"));
     }
 
     @AfterAll
@@ -331,5 +332,96 @@ class ProxyTest {
                 .orElseThrow().substring(6);
         long expected = GatewayFixture.msat(2, "30") + GatewayFixture.msat(8, "60");
         assertThat(Json.mapper().readTree(completed).at("/response/usage/cost/total_msats").asLong(), is(expected));
+    }
+
+    @Test
+    void hangingUpstreamsTimeOutAndReleaseTheReservation() throws Exception {
+        String key = f.fundedKey(10_000_000);
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = f.post("/v1/chat/completions", key, "{\"model\":\"standin-gpt\",\"messages\":[]}",
+                                        "x-standin-mode", "hang", "x-standin-delay-ms", "5000");
+        assertThat(r.statusCode(), is(502));
+        assertThat((System.nanoTime() - t0) / 1_000_000, lessThan(4500L));
+        assertThat(f.available(key), is(10_000_000L));
+    }
+
+    @Test
+    void upstreamDyingMidStreamIsBilledTheEstimate() throws Exception {
+        String key = f.fundedKey(10_000_000);
+        HttpResponse<String> r = f.post("/v1/chat/completions", key,
+                                        "{\"model\":\"standin-gpt\",\"stream\":true,\"max_tokens\":7,\"messages\":[]}",
+                                        "x-standin-mode", "disconnect");
+        assertThat(r.statusCode(), is(200));
+        UsageEvent e = UsageEvents.of(kafka, ApiKeys.hash(key), 1, Duration.ofSeconds(20)).getFirst();
+        assertThat(e.pricing(), is("estimate"));
+        assertThat(e.costMsat(), is(e.reservedMsat()));
+    }
+
+    @Test
+    void upstreamDyingMidBodyIs502AndReleased() throws Exception {
+        String key = f.fundedKey(10_000_000);
+        HttpResponse<String> r = f.post("/v1/chat/completions", key, "{\"model\":\"standin-gpt\",\"messages\":[]}",
+                                        "x-standin-mode", "disconnect");
+        assertThat(r.statusCode(), is(502));
+        assertThat(f.available(key), is(10_000_000L));
+    }
+
+    @Test
+    void longStreamsAreHeartbeated() throws Exception {
+        String key = f.fundedKey(10_000_000);
+        Thread client = Thread.ofVirtual().start(() -> {
+            try {
+                f.post("/v1/chat/completions", key, "{\"model\":\"standin-gpt\",\"stream\":true,\"messages\":[]}",
+                       "x-standin-mode", "slow", "x-standin-delay-ms", "100");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(900);
+        long beatMs = org.routstr.common.db.Db.withConnection(f.db.dataSource(), c -> {
+            try (var ps = c.prepareStatement("SELECT (extract(epoch FROM heartbeat_at - created_at) * 1000)::bigint FROM reservations "
+                                             + "WHERE key_hash = ? AND status = 'active'")) {
+                ps.setString(1, ApiKeys.hash(key));
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        client.join();
+        assertThat(beatMs, greaterThan(300L));
+    }
+
+    @Test
+    void catalogChangesArriveThroughTheControlTopic() throws Exception {
+        String key = f.fundedKey(10_000_000);
+        assertThat(f.post("/v1/chat/completions", key, "{\"model\":\"late-model\",\"messages\":[]}").statusCode(), is(400));
+        org.routstr.common.db.Db.withConnection(f.db.dataSource(), c -> {
+            try (var ps = c.prepareStatement("INSERT INTO models (id, provider_id, upstream_id, usd_per_m_input, usd_per_m_output) "
+                                             + "SELECT 'late-model', id, 'standin-gpt', 1, 1 FROM providers WHERE slug = 'backup'")) {
+                return ps.executeUpdate();
+            }
+        });
+        try (var producer = org.routstr.common.kafka.Kafka.producer(kafka);
+             var bus = new org.routstr.common.kafka.ControlBus(kafka, producer)) {
+            bus.publish(org.routstr.common.events.ControlEvent.of("catalog.changed", "late-model", Map.of()));
+            producer.flush();
+        }
+        int status = 0;
+        for (int i = 0; i < 50 && status != 200; i++) {
+            Thread.sleep(100);
+            status = f.post("/v1/chat/completions", key, "{\"model\":\"late-model\",\"messages\":[]}").statusCode();
+        }
+        assertThat(status, is(200));
+    }
+
+    @Test
+    void completionsStreamAndModerations() throws Exception {
+        String key = f.fundedKey(10_000_000);
+        HttpResponse<String> c = f.post("/completions", key, "{\"model\":\"standin-gpt\",\"stream\":true,\"prompt\":\"x y\"}");
+        assertThat(c.body(), containsString("\"total_msats\":" + (GatewayFixture.msat(2, "30") + GatewayFixture.msat(8, "60"))));
+        HttpResponse<String> m = f.post("/v1/moderations", key, "{\"model\":\"standin-gpt\",\"input\":\"fine\"}");
+        assertThat(m.statusCode(), is(200));
+        assertThat(m.headers().firstValue("x-routstr-cost-msats").isPresent(), is(true));
     }
 }
