@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -81,7 +82,9 @@ public final class Main {
         String host = s.host().isEmpty() ? (demo.isPresent() ? "127.0.0.1" : "0.0.0.0") : s.host();
         NodeSettings eff = new NodeSettings(s.dataDir(), s.configFile(), host, s.port(), s.dbUrl(), s.dbUser(), s.dbPassword(),
                                             s.kafka(), s.demo(), s.demoPort(), s.demoMintPort(), s.demoUpstreamPort());
-        Node.Started started = node.start(eff, token, demo);
+        // encrypts upstream API keys at rest; below the environment and the config file, so GATEWAY_SECRET_dash_KEY still wins
+        Map<String, String> defaults = Map.of("gateway.secret-key", kept(s.dataDir(), "gateway-secret.key"));
+        Node.Started started = node.start(eff, token, defaults, demo);
         Optional<String> demoUrl = demo.map(d -> startFaucet(node, s.demoPort()));
         String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
         String base = "http://" + shown + ":" + started.gatewayPort();
@@ -110,13 +113,15 @@ public final class Main {
         return "http://127.0.0.1:" + server.port();
     }
 
-    /** The shared secret of internal calls, generated once and kept (0600) in the data folder. */
+    /** The shared secret of internal calls: {@code INTERNAL_TOKEN}, else one generated once and kept in the data folder. */
     static String internalToken(Path dataDir) {
         String env = System.getenv("INTERNAL_TOKEN");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        Path file = dataDir.resolve("internal.token");
+        return env != null && !env.isBlank() ? env : kept(dataDir, "internal.token");
+    }
+
+    /** A random secret generated on first use and kept (0600) in the data folder, so restarts see the same one. */
+    static String kept(Path dataDir, String name) {
+        Path file = dataDir.resolve(name);
         try {
             Files.createDirectories(dataDir);
             if (Files.isRegularFile(file)) {
@@ -124,14 +129,14 @@ public final class Main {
             }
             byte[] b = new byte[32];
             new SecureRandom().nextBytes(b);
-            String token = HexFormat.of().formatHex(b);
-            Path tmp = Files.createTempFile(dataDir, "internal", ".tmp",
+            String secret = HexFormat.of().formatHex(b);
+            Path tmp = Files.createTempFile(dataDir, name, ".tmp",
                                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, token);
+            Files.writeString(tmp, secret);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            return token;
+            return secret;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the internal token in " + file, e);
+            throw new UncheckedIOException("cannot keep the secret " + file, e);
         }
     }
 

@@ -43,9 +43,9 @@ final class Node {
     }
 
     /** Starts everything; on failure stops what already runs and rethrows. */
-    Started start(NodeSettings s, String internalToken, Optional<DemoPlan> demoPlan) {
+    Started start(NodeSettings s, String internalToken, Map<String, String> defaults, Optional<DemoPlan> demoPlan) {
         try {
-            return startAll(s, internalToken, demoPlan);
+            return startAll(s, internalToken, defaults, demoPlan);
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -56,7 +56,7 @@ final class Node {
     record DemoPlan(int upstreamPort, int mintPort, Function<DemoInfra, Map<String, String>> defaults) {
     }
 
-    private Started startAll(NodeSettings s, String internalToken, Optional<DemoPlan> demoPlan) {
+    private Started startAll(NodeSettings s, String internalToken, Map<String, String> defaults, Optional<DemoPlan> demoPlan) {
         String dbUrl = s.dbUrl().orElseGet(() -> progress.step("PostgreSQL (embedded, data in " + s.postgresDir() + ")", () -> {
             EmbeddedDatabase db = own("PostgreSQL", EmbeddedDatabase.start(Optional.of(s.postgresDir()), 0));
             db.createDatabase("routstr");
@@ -79,7 +79,9 @@ final class Node {
             demo = Optional.of(d);
             return p.defaults().apply(d);
         })).orElse(Map.of());
-        ServiceConfigs configs = new ServiceConfigs(s.configFile(), shared, demoDefaults);
+        Map<String, String> low = new HashMap<>(defaults);
+        low.putAll(demoDefaults);
+        ServiceConfigs configs = new ServiceConfigs(s.configFile(), shared, low);
         billingOffsets = Optional.of(new KafkaDrain.Offsets(dbUrl, shared.get("db.user"), shared.get("db.password"),
                 configs.compose(org.routstr.billing.Main.class, Map.of()).get("billing.consumer.group").asString().orElse("billing")));
 

@@ -19,24 +19,24 @@ import io.helidon.config.spi.ConfigSource;
 
 /**
  * Composes each service's configuration for the one-JVM node. Highest priority first: what the launcher decides (ports,
- * database, broker, the internal token, the gateway's routes), environment variables, the node's config file, demo-mode
- * defaults, and the service's own {@code application.yaml} (read from its jar, since in one JVM every service's file has
- * the same classpath name).
+ * database, broker, the internal token, the gateway's routes), environment variables, the node's config file, launcher
+ * defaults (a generated {@code gateway.secret-key}, demo mode's stand-ins), and the service's own {@code application.yaml}
+ * (read from its jar, since in one JVM every service's file has the same classpath name).
  */
 final class ServiceConfigs {
     private final Optional<Path> file;
     private final Map<String, String> shared;
-    private final Map<String, String> demo;
+    private final Map<String, String> defaults;
 
     /**
      * @param file   the node's config file (service keys at its root, launcher keys under {@code node})
      * @param shared keys every service gets from the launcher (db, kafka, internal token)
-     * @param demo   demo-mode defaults (empty outside demo mode)
+     * @param defaults defaults below the environment and the file (generated secrets, demo mode's stand-ins)
      */
-    ServiceConfigs(Optional<Path> file, Map<String, String> shared, Map<String, String> demo) {
+    ServiceConfigs(Optional<Path> file, Map<String, String> shared, Map<String, String> defaults) {
         this.file = file;
         this.shared = Map.copyOf(shared);
-        this.demo = Map.copyOf(demo);
+        this.defaults = Map.copyOf(defaults);
     }
 
     /**
@@ -54,8 +54,8 @@ final class ServiceConfigs {
         sources.add(ConfigSources.create(top).name("launcher").build());
         sources.add(ConfigSources.environmentVariables());
         file.ifPresent(f -> sources.add(ConfigSources.file(f).build()));
-        if (!demo.isEmpty()) {
-            sources.add(ConfigSources.create(demo).name("demo").build());
+        if (!defaults.isEmpty()) {
+            sources.add(ConfigSources.create(defaults).name("launcher defaults").build());
         }
         sources.add(ConfigSources.url(applicationYaml(mainClass)).mediaType(MediaTypes.APPLICATION_X_YAML).build());
         return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
