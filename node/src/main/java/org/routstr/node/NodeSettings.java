@@ -39,7 +39,10 @@ record NodeSettings(Path dataDir, Optional<Path> configFile, String host, int po
                                          .addSource(ConfigSources.file(f)).build().get("node"))
                 .orElseGet(Config::empty);
         Reader r = new Reader(node, env);
-        return new NodeSettings(Path.of(r.string("data-dir").orElse(".routstr/data")).toAbsolutePath().normalize(),
+        // a relative data-dir in the file means next to the file; in ROUTSTR_DATA_DIR, relative to the working directory
+        Path base = env.containsKey("ROUTSTR_DATA_DIR") || file.isEmpty() ? Path.of("")
+                : file.get().toAbsolutePath().getParent();
+        return new NodeSettings(base.resolve(r.string("data-dir").orElse(".routstr/data")).toAbsolutePath().normalize(),
                                 file.map(f -> f.toAbsolutePath().normalize()),
                                 r.string("host").orElse(""),
                                 r.integer("port", 8000),
