@@ -33,10 +33,8 @@ final class SseRelay {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private boolean clientGone;
     private boolean sawDone;
-    private boolean upstreamBroke;
     private Optional<String> heldName = Optional.empty();
     private ObjectNode held;
-    private long bytesOut;
 
     SseRelay(OutputStream out) {
         this.out = out;
@@ -54,7 +52,6 @@ final class SseRelay {
         } catch (IOException | RuntimeException e) {
             // Helidon reports a dropped upstream connection as various runtime exceptions (for example an incomplete
             // chunk); whichever it is, the stream ends here and is billed by what was seen
-            upstreamBroke = true;
             System.getLogger(SseRelay.class.getName()).log(System.Logger.Level.WARNING, "upstream stream broke: " + e);
         }
         if (held == null) {
@@ -88,14 +85,6 @@ final class SseRelay {
 
     boolean clientGone() {
         return clientGone;
-    }
-
-    boolean upstreamBroke() {
-        return upstreamBroke;
-    }
-
-    long bytesOut() {
-        return bytesOut;
     }
 
     private void drainEvents() {
@@ -178,7 +167,6 @@ final class SseRelay {
         }
         try {
             out.write(b, off, len);
-            bytesOut += len;
         } catch (IOException | UncheckedIOException | ServerConnectionException e) {
             clientGone = true;
         }

@@ -104,8 +104,4 @@ final class UpstreamClient {
                                                                   res.headers().first(HeaderNames.RETRY_AFTER)));
     }
 
-    /** The shared client (the front door reuses its connection pool). */
-    WebClient client() {
-        return client;
-    }
 }

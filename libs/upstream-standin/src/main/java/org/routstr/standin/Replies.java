@@ -1,6 +1,5 @@
 package org.routstr.standin;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,13 +40,9 @@ final class Replies {
         return max > 0 && max < words.size() ? words.subList(0, max) : words;
     }
 
-    /** Word count of an uploaded file: one token per started 1,000 bytes, at least 1. */
+    /** Input tokens of an uploaded file: one per started 1,000 bytes, at least 1. */
     static int uploadTokens(long bytes) {
         return (int) Math.max(1, (bytes + 999) / 1000);
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     private static int limit(JsonNode body) {
