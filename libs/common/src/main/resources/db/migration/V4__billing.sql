@@ -8,8 +8,7 @@ CREATE TABLE billing_processed_events (
     cost_msat    BIGINT      NOT NULL,
     -- settled: charged now; not_active: already settled or released (nothing changed); unknown: no such reservation;
     -- reconciled: the reservation had been swept as an orphan and the real cost corrected that charge
-    outcome      TEXT        NOT NULL DEFAULT 'pending'
-        CHECK (outcome IN ('pending', 'settled', 'not_active', 'unknown', 'reconciled')),
+    outcome      TEXT        NOT NULL CHECK (outcome IN ('settled', 'not_active', 'unknown', 'reconciled')),
     charged_msat BIGINT      NOT NULL DEFAULT 0,
     unpaid_msat  BIGINT      NOT NULL DEFAULT 0,
     processed_at TIMESTAMPTZ NOT NULL DEFAULT now()
@@ -82,83 +81,125 @@ BEGIN
 END $$;
 
 -- Applies a batch of usage events in one round trip: records each request id once (a duplicate, in the batch or from
--- before, is a no-op), settles the fresh ones through ledger_settle (charge the real cost, release the rest; an overrun
--- is charged as far as the account can pay and the rest recorded as unpaid), reconciles swept orphans, and adds the
--- fresh events to usage_hourly. Events are settled in (account, id) order so concurrent batches lock accounts in one
--- order. Returns how many events were settled, duplicates, not active, unknown and reconciled.
+-- before, is a no-op), settles the fresh ones (charge the real cost, release the rest), reconciles swept orphans, and adds
+-- the fresh events to usage_hourly. Returns how many events were settled, duplicates, not active, unknown, reconciled.
+--
+-- Settling is set-based where that provably gives what ledger_settle (V1) gives event by event: a top-level account
+-- without a spending limit whose events in this batch all cost no more than their reservation (so every charge is paid
+-- in full from money the reservation already holds). Everything else (child keys, limits, overruns) goes through
+-- ledger_settle itself, one event at a time. Lock order as in V1: reservations (by id), then accounts (by key).
 CREATE FUNCTION billing_apply_usage(p_ids UUID[], p_accounts TEXT[], p_costs BIGINT[], p_models TEXT[], p_errors BOOLEAN[],
                                     p_input BIGINT[], p_output BIGINT[], p_cached BIGINT[], p_at TIMESTAMPTZ[])
     RETURNS TABLE (settled INT, duplicates INT, not_active INT, unknown INT, reconciled INT) LANGUAGE plpgsql AS $$
 DECLARE
-    fresh    UUID[];
-    e        RECORD;
-    s        RECORD;
-    back     BIGINT;
-    n_set    INT := 0;
-    n_na     INT := 0;
-    n_unk    INT := 0;
-    n_rec    INT := 0;
-    outcomes TEXT[] := '{}';
-    charged  BIGINT[] := '{}';
-    unpaid   BIGINT[] := '{}';
-    done_ids UUID[] := '{}';
+    fresh      UUID[];
+    fresh_cost BIGINT[];
+    a_ids      UUID[];
+    a_accts    TEXT[];
+    a_keys     TEXT[];
+    a_amounts  BIGINT[];
+    a_costs    BIGINT[];
+    f_ids      UUID[];
+    f_accts    TEXT[];
+    f_amounts  BIGINT[];
+    f_costs    BIGINT[];
+    s_ids      UUID[];
+    s_costs    BIGINT[];
+    e          RECORD;
+    s          RECORD;
+    back       BIGINT;
+    n_set      INT := 0;
+    n_na       INT := 0;
+    n_unk      INT := 0;
+    n_rec      INT := 0;
 BEGIN
+    -- 1. the duplicate detector; rows start as 'settled' at their cost and the exceptions are corrected below
     WITH input AS (
         SELECT DISTINCT ON (id) id, acct, cost
           FROM unnest(p_ids, p_accounts, p_costs) WITH ORDINALITY AS t (id, acct, cost, ord)
          ORDER BY id, ord
     ), ins AS (
-        INSERT INTO billing_processed_events (request_id, account_hash, cost_msat)
-        SELECT id, acct, cost FROM input ORDER BY acct, id
+        INSERT INTO billing_processed_events (request_id, account_hash, cost_msat, outcome, charged_msat)
+        SELECT id, acct, cost, 'settled', cost FROM input ORDER BY id
         ON CONFLICT (request_id) DO NOTHING
-        RETURNING request_id
+        RETURNING request_id, cost_msat
     )
-    SELECT coalesce(array_agg(request_id), '{}') INTO fresh FROM ins;
+    SELECT coalesce(array_agg(request_id), '{}'), coalesce(array_agg(cost_msat), '{}') INTO fresh, fresh_cost FROM ins;
 
-    FOR e IN SELECT p.request_id AS id, p.cost_msat AS cost
-               FROM billing_processed_events p
-              WHERE p.request_id = ANY (fresh)
-              ORDER BY p.account_hash, p.request_id LOOP
+    -- 2. lock the fresh events' active reservations
+    SELECT coalesce(array_agg(x.id ORDER BY x.id), '{}'), coalesce(array_agg(x.account_hash ORDER BY x.id), '{}'),
+           coalesce(array_agg(x.key_hash ORDER BY x.id), '{}'), coalesce(array_agg(x.amount_msat ORDER BY x.id), '{}'),
+           coalesce(array_agg(x.cost ORDER BY x.id), '{}')
+      INTO a_ids, a_accts, a_keys, a_amounts, a_costs
+      FROM (SELECT r.id, r.account_hash, r.key_hash, r.amount_msat, greatest(f.cost, 0) AS cost
+              FROM reservations r JOIN unnest(fresh, fresh_cost) AS f (id, cost) ON f.id = r.id
+             WHERE r.status = 'active' ORDER BY r.id FOR UPDATE OF r) x;
+
+    -- 3. lock the paying accounts and split the events: those the set-based path settles exactly, and the rest
+    WITH ev AS (
+        SELECT * FROM unnest(a_ids, a_accts, a_keys, a_amounts, a_costs) AS t (id, acct, key, amount, cost)
+    ), locked AS (
+        SELECT a.key_hash, a.parent_hash, a.spending_limit_msat
+          FROM accounts a WHERE a.key_hash IN (SELECT DISTINCT acct FROM ev) ORDER BY a.key_hash FOR UPDATE
+    ), fa AS (
+        SELECT l.key_hash FROM locked l
+          JOIN (SELECT acct, bool_and(key = acct AND cost <= amount) AS simple FROM ev GROUP BY acct) g ON g.acct = l.key_hash
+         WHERE g.simple AND l.parent_hash IS NULL AND l.spending_limit_msat IS NULL
+    )
+    SELECT coalesce(array_agg(ev.id) FILTER (WHERE fa.key_hash IS NOT NULL), '{}'),
+           coalesce(array_agg(ev.acct) FILTER (WHERE fa.key_hash IS NOT NULL), '{}'),
+           coalesce(array_agg(ev.amount) FILTER (WHERE fa.key_hash IS NOT NULL), '{}'),
+           coalesce(array_agg(ev.cost) FILTER (WHERE fa.key_hash IS NOT NULL), '{}'),
+           coalesce(array_agg(ev.id ORDER BY ev.acct, ev.id) FILTER (WHERE fa.key_hash IS NULL), '{}'),
+           coalesce(array_agg(ev.cost ORDER BY ev.acct, ev.id) FILTER (WHERE fa.key_hash IS NULL), '{}')
+      INTO f_ids, f_accts, f_amounts, f_costs, s_ids, s_costs
+      FROM ev LEFT JOIN fa ON fa.key_hash = ev.acct;
+
+    -- 4. the set-based settlement
+    UPDATE reservations r SET status = 'settled', finished_at = now(), charged_msat = u.cost
+      FROM unnest(f_ids, f_costs) AS u (id, cost)
+     WHERE r.id = u.id;
+    UPDATE accounts a SET reserved_msat = a.reserved_msat - g.r, spent_msat = a.spent_msat + g.c,
+                          window_spent_msat = a.window_spent_msat + g.c
+      FROM (SELECT acct, sum(amount) AS r, sum(cost) AS c FROM unnest(f_accts, f_amounts, f_costs) AS t (acct, amount, cost)
+             GROUP BY acct) g
+     WHERE a.key_hash = g.acct;
+    INSERT INTO ledger (idem_key, account_hash, key_hash, kind, amount_msat, unpaid_msat, reservation_id)
+    SELECT 'charge:' || id, acct, acct, 'charge', -cost, 0, id
+      FROM unnest(f_ids, f_accts, f_costs) AS t (id, acct, cost) ORDER BY acct, id;
+
+    -- 5. the rest of the active ones, event by event through the ledger
+    FOR e IN SELECT t.id, t.cost FROM unnest(s_ids, s_costs) WITH ORDINALITY AS t (id, cost, ord) ORDER BY t.ord LOOP
         SELECT * INTO s FROM ledger_settle(e.id, e.cost, NULL);
-        IF FOUND THEN
-            n_set := n_set + 1;
-            outcomes := outcomes || 'settled'::TEXT;
-            charged := charged || s.charged;
-            unpaid := unpaid || s.unpaid;
+        UPDATE billing_processed_events SET charged_msat = s.charged, unpaid_msat = s.unpaid WHERE request_id = e.id;
+    END LOOP;
+    n_set := coalesce(array_length(a_ids, 1), 0);
+
+    -- 6. fresh events without an active reservation: a swept orphan to reconcile, already finished, or unknown
+    FOR e IN SELECT f.id, f.cost FROM unnest(fresh, fresh_cost) AS f (id, cost)
+              LEFT JOIN unnest(a_ids) AS a (id) ON a.id = f.id WHERE a.id IS NULL ORDER BY f.id LOOP
+        back := billing_reconcile_orphan(e.id, e.cost);
+        IF back IS NOT NULL THEN
+            n_rec := n_rec + 1;
+            UPDATE billing_processed_events SET outcome = 'reconciled', charged_msat = -back WHERE request_id = e.id;
+        ELSIF EXISTS (SELECT 1 FROM reservations WHERE id = e.id) THEN
+            n_na := n_na + 1;
+            UPDATE billing_processed_events SET outcome = 'not_active', charged_msat = 0 WHERE request_id = e.id;
         ELSE
-            back := billing_reconcile_orphan(e.id, e.cost);
-            IF back IS NOT NULL THEN
-                n_rec := n_rec + 1;
-                outcomes := outcomes || 'reconciled'::TEXT;
-                charged := charged || (-back);
-                unpaid := unpaid || 0::BIGINT;
-            ELSIF EXISTS (SELECT 1 FROM reservations WHERE id = e.id) THEN
-                n_na := n_na + 1;
-                outcomes := outcomes || 'not_active'::TEXT;
-                charged := charged || 0::BIGINT;
-                unpaid := unpaid || 0::BIGINT;
-            ELSE
-                n_unk := n_unk + 1;
-                outcomes := outcomes || 'unknown'::TEXT;
-                charged := charged || 0::BIGINT;
-                unpaid := unpaid || 0::BIGINT;
-            END IF;
+            n_unk := n_unk + 1;
+            UPDATE billing_processed_events SET outcome = 'unknown', charged_msat = 0 WHERE request_id = e.id;
         END IF;
-        done_ids := done_ids || e.id;
     END LOOP;
 
-    UPDATE billing_processed_events p
-       SET outcome = u.outcome, charged_msat = u.charged, unpaid_msat = u.unpaid
-      FROM unnest(done_ids, outcomes, charged, unpaid) AS u (id, outcome, charged, unpaid)
-     WHERE p.request_id = u.id;
-
+    -- 7. the dashboard's hourly usage, from the fresh events only
     INSERT INTO usage_hourly AS h (hour, model, requests, input_tokens, output_tokens, cached_tokens, revenue_msat, unpaid_msat,
                                    errors)
     SELECT date_trunc('hour', ev.at), coalesce(ev.model, ''), count(*), sum(ev.input), sum(ev.output), sum(ev.cached),
-           sum(u.charged), sum(u.unpaid), count(*) FILTER (WHERE ev.error)
+           sum(p.charged_msat), sum(p.unpaid_msat), count(*) FILTER (WHERE ev.error)
       FROM (SELECT DISTINCT ON (id) * FROM unnest(p_ids, p_models, p_errors, p_input, p_output, p_cached, p_at)
                 WITH ORDINALITY AS t (id, model, error, input, output, cached, at, ord) ORDER BY id, ord) ev
-      JOIN unnest(done_ids, charged, unpaid) AS u (id, charged, unpaid) ON u.id = ev.id
+      JOIN unnest(fresh) AS f (id) ON f.id = ev.id
+      JOIN billing_processed_events p ON p.request_id = ev.id
      GROUP BY 1, 2
      ORDER BY 1, 2
     ON CONFLICT (hour, model) DO UPDATE

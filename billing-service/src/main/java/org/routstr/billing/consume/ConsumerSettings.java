@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the settlement consumer reads {@code routstr.usage.v1}: its group, the largest batch it settles in one transaction,
+ * How the settlement consumer reads {@code routstr.usage.v1}: its group, the most records one poll returns, how many
+ * transactions (each on its own partitions) apply a poll at once,
  * how long one poll waits, the back-off after a failed batch, and how soon the group gives a dead replica's partitions to
  * the others (the broker's minimum is 6 s).
  */
-public record ConsumerSettings(String group, String topic, int batchSize, Duration pollTimeout, Duration retryBackoff,
-                               Duration sessionTimeout) {
-    /** Settings with the default 10 s session timeout. */
+public record ConsumerSettings(String group, String topic, int batchSize, int parallelism, Duration pollTimeout,
+                               Duration retryBackoff, Duration sessionTimeout) {
+    /** Settings with one settlement transaction at a time and the default 10 s session timeout. */
     public ConsumerSettings(String group, String topic, int batchSize, Duration pollTimeout, Duration retryBackoff) {
-        this(group, topic, batchSize, pollTimeout, retryBackoff, Duration.ofSeconds(10));
+        this(group, topic, batchSize, 1, pollTimeout, retryBackoff, Duration.ofSeconds(10));
     }
 
     public ConsumerSettings {
@@ -26,6 +27,9 @@ public record ConsumerSettings(String group, String topic, int batchSize, Durati
         }
         if (pollTimeout.isNegative() || pollTimeout.isZero() || retryBackoff.isNegative()) {
             throw new IllegalArgumentException("billing.consumer poll-timeout must be positive, retry-backoff not negative");
+        }
+        if (parallelism < 1 || parallelism > 16) {
+            throw new IllegalArgumentException("billing.consumer.parallelism must be 1..16, was " + parallelism);
         }
         if (sessionTimeout.compareTo(Duration.ofSeconds(6)) < 0) {
             throw new IllegalArgumentException("billing.consumer.session-timeout must be at least 6 s");

@@ -10,7 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -49,6 +54,11 @@ public final class UsageConsumer implements AutoCloseable {
     private final Consumer<Batch> listener;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private final ExecutorService workers;
+    // filled by the workers of one poll, read by the polling thread after they finished
+    private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> rewind = new ConcurrentHashMap<>();
+    private volatile boolean failed;
     private volatile boolean closed;
 
     /** A committed batch, for metrics: the events applied and what they did. */
@@ -60,6 +70,8 @@ public final class UsageConsumer implements AutoCloseable {
         this.kafka = kafka;
         this.settings = settings;
         this.listener = listener;
+        this.workers = Executors.newFixedThreadPool(settings.parallelism(),
+                                                    Thread.ofPlatform().name("settle-" + settings.group() + "-", 0).daemon().factory());
     }
 
     /** Starts the loop on its own thread. */
@@ -104,25 +116,91 @@ public final class UsageConsumer implements AutoCloseable {
                     continue;
                 }
                 if (!records.isEmpty()) {
-                    handle(c, records);
+                    handleOrRewind(c, records);
                 }
             }
         } catch (WakeupException e) {
             // close() during a commit or seek: leave quietly
         } finally {
+            workers.shutdown();
             finished.countDown();
         }
     }
 
+    private void handleOrRewind(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
+        try {
+            handle(c, records);
+        } catch (RuntimeException e) {
+            // a bug, not a data problem: keep the records (what did commit is a duplicate next time) and try again later
+            LOG.log(Level.ERROR, "usage batch failed unexpectedly; reading it again", e);
+            for (TopicPartition tp : records.partitions()) {
+                c.seek(tp, records.records(tp).getFirst().offset());
+            }
+            committed.clear();
+            rewind.clear();
+            pause();
+        }
+    }
+
+    /**
+     * Applies a poll's records: split by partition into up to {@code parallelism} groups, each applied with its partitions'
+     * offsets in its own transaction on its own connection (the topic is keyed by account, so groups touch different
+     * accounts). A group that fails is rolled back alone and its partitions are read again.
+     */
     private void handle(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
-        List<Usage> batch = new ArrayList<>(records.count());
+        List<TopicPartition> partitions = new ArrayList<>(records.partitions());
+        int groups = Math.min(settings.parallelism(), partitions.size());
+        List<List<TopicPartition>> split = new ArrayList<>();
+        for (int i = 0; i < groups; i++) {
+            split.add(new ArrayList<>());
+        }
+        partitions.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
+        for (int i = 0; i < partitions.size(); i++) {
+            split.get(i % groups).add(partitions.get(i));
+        }
+        if (groups == 1) {
+            apply(records, split.getFirst());
+        } else {
+            applyInParallel(records, split);
+        }
+        commitToKafka(c, committed);
+        committed.clear();
+        rewind.forEach(c::seek);
+        rewind.clear();
+        if (failed) {
+            failed = false;
+            pause();
+        }
+    }
+
+    private void applyInParallel(ConsumerRecords<String, byte[]> records, List<List<TopicPartition>> split) {
+        List<Future<?>> running = new ArrayList<>();
+        for (List<TopicPartition> group : split) {
+            running.add(workers.submit(() -> apply(records, group)));
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("settlement worker failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closed = true;
+            }
+        }
+    }
+
+    private void apply(ConsumerRecords<String, byte[]> records, List<TopicPartition> group) {
+        List<Usage> batch = new ArrayList<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            first.putIfAbsent(tp, r.offset());
-            next.put(tp, r.offset() + 1);
-            parse(r).ifPresent(batch::add);
+        for (TopicPartition tp : group) {
+            List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
+            first.put(tp, rs.getFirst().offset());
+            next.put(tp, rs.getLast().offset() + 1);
+            for (ConsumerRecord<String, byte[]> r : rs) {
+                parse(r).ifPresent(batch::add);
+            }
         }
         try {
             Applied a = Db.inTransaction(ds, conn -> {
@@ -131,22 +209,34 @@ public final class UsageConsumer implements AutoCloseable {
                 return applied;
             });
             long now = System.currentTimeMillis();
-            commitToKafka(c, next);
+            committed.putAll(next);
             if (a.unknown() > 0 || a.notActive() > 0) {
                 LOG.log(Level.INFO, "usage batch: " + a.unknown() + " unknown and " + a.notActive()
                                     + " inactive reservations recorded and skipped");
             }
-            listener.accept(new Batch(batch.stream().map(Usage::event).toList(), a.settled() + a.reconciled(),
-                                      a.duplicates(), a.unknown(), now));
+            notify(new Batch(batch.stream().map(Usage::event).toList(), a.settled() + a.reconciled(), a.duplicates(),
+                             a.unknown(), now));
         } catch (DbException e) {
-            // nothing was applied: read the same records again after a pause (a deadlock or a database restart)
+            // nothing of this group was applied: read its records again after a pause (a deadlock, a database restart)
             LOG.log(Level.WARNING, "usage batch of " + batch.size() + " rolled back (" + e.sqlState() + "): " + e.getMessage());
-            first.forEach(c::seek);
-            pause();
+            rewind.putAll(first);
+            failed = true;
+        }
+    }
+
+    private void notify(Batch b) {
+        try {
+            listener.accept(b);
+        } catch (RuntimeException e) {
+            // the batch is committed; a failing metrics hook must not stop settlement
+            LOG.log(Level.WARNING, "settlement listener failed: " + e);
         }
     }
 
     private static void commitToKafka(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> next) {
+        if (next.isEmpty()) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         next.forEach((tp, off) -> offsets.put(tp, new OffsetAndMetadata(off)));
         c.commitAsync(offsets, (o, e) -> {

@@ -19,7 +19,7 @@ public final class BillingProcessMain {
     public static void main(String[] args) throws InterruptedException {
         HikariDataSource ds = Db.pool(new DbSettings(args[0], args[1], args[2], 4), "billing-child");
         UsageConsumer consumer = new UsageConsumer(ds, new KafkaSettings(args[3], "billing-child"),
-                                                   new ConsumerSettings(args[4], args[5], 2000, Duration.ofMillis(100),
+                                                   new ConsumerSettings(args[4], args[5], 4000, 2, Duration.ofMillis(100),
                                                                         Duration.ofMillis(200), Duration.ofSeconds(6)), b -> { });
         consumer.start();
         System.out.println("billing child consuming");

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.routstr.common.events.UsageEvent;
 import org.routstr.common.json.Json;
@@ -40,6 +41,7 @@ class BrokerOutageTest {
     private static final int EVENTS = 6_000;
 
     @Test
+    @Timeout(150)
     void aBrokerOutageDuringTrafficLosesAndDoublesNothing(DataSource ds) throws Exception {
         List<String> accounts = UsageFixtures.fundedAccounts(ds, 50, DEPOSIT);
         Random rnd = new Random(3);
@@ -70,29 +72,33 @@ class BrokerOutageTest {
             try (KafkaProducer<String, byte[]> p = Kafka.producer(kafka);
                  UsageConsumer consumer = new UsageConsumer(ds, kafka, UsageFixtures.settings("g-outage", topic), b -> { })
                          .start()) {
-                for (int i = 0; i < EVENTS; i++) {
-                    send(p, topic, events.get(i), unacked, acked);
-                    if (i == EVENTS / 3) {
-                        assertThat(await(Duration.ofSeconds(30), () -> settled(ds) > 0), is(true));
-                        broker.stop();
+                // the gateway side: a steady stream; sends that block or fail while the broker is away are kept for later
+                Thread sender = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < EVENTS; i++) {
+                        send(p, topic, events.get(i), unacked, acked);
+                        if (i % 100 == 0) {
+                            sleep(20);
+                        }
                     }
-                    if (i == EVENTS / 2) {
-                        Thread.sleep(2_000);
-                        broker.start();
-                    }
-                    if (i % 100 == 0) {
-                        Thread.sleep(20);
-                    }
-                }
+                });
+                assertThat(await(Duration.ofSeconds(30), () -> settled(ds) > 500), is(true));
+                broker.stop();
+                long atStop = settled(ds);
+                sleep(2_000);
+                broker.start();
+                sender.join();
+                assertThat("the broker went down mid-stream", atStop < EVENTS, is(true));
                 // what the broker never acknowledged goes again (possibly a second time: billing drops duplicates)
-                while (acked.get() < EVENTS) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (acked.get() < EVENTS && System.nanoTime() < deadline) {
                     p.flush();
                     UsageEvent e;
                     while ((e = unacked.poll()) != null) {
                         send(p, topic, e, unacked, acked);
                     }
-                    Thread.sleep(200);
+                    sleep(200);
                 }
+                assertThat(acked.get(), is(EVENTS));
                 assertThat(await(Duration.ofSeconds(60), () -> settled(ds) == EVENTS), is(true));
             }
         }
@@ -118,6 +124,15 @@ class BrokerOutageTest {
         } catch (org.apache.kafka.common.KafkaException ex) {
             // the buffer is full or metadata is unavailable while the broker is down: keep it for later
             unacked.add(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.routstr.common.events.UsageEvent;
 import org.routstr.common.kafka.Kafka;
@@ -41,6 +42,7 @@ class CrashTest {
     private static final int EVENTS = 20_000;
 
     @Test
+    @Timeout(150)
     void killedMidBatchAndRestartedChargesEveryEventExactlyOnce(TestDb db, KafkaSettings kafka) throws Exception {
         DataSource ds = db.dataSource();
         String topic = "usage-crash-" + UUID.randomUUID();

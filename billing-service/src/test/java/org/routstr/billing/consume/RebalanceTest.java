@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.routstr.common.events.UsageEvent;
 import org.routstr.common.kafka.Kafka;
@@ -36,6 +37,7 @@ class RebalanceTest {
     private static final int EVENTS = 10_000;
 
     @Test
+    @Timeout(150)
     void twoConsumersInOneGroupLoseAndDoubleNothing(DataSource ds, KafkaSettings kafka) throws Exception {
         String topic = "usage-rebalance-" + UUID.randomUUID();
         String group = "g-" + topic;
@@ -101,7 +103,7 @@ class RebalanceTest {
     }
 
     private static ConsumerSettings small(String group, String topic) {
-        return new ConsumerSettings(group, topic, 200, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(6));
+        return new ConsumerSettings(group, topic, 200, 2, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(6));
     }
 
     private static long settled(DataSource ds) {
