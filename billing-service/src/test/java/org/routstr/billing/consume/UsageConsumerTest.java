@@ -73,6 +73,39 @@ class UsageConsumerTest {
     }
 
     @Test
+    void childKeysInABatchSettleThroughTheLedgerNextToSetBasedOnes(DataSource ds) {
+        Ledger ledger = new Ledger(ds);
+        String parent = UsageFixtures.fundedAccounts(ds, 1, 100_000).getFirst();
+        String plain = UsageFixtures.fundedAccounts(ds, 1, 100_000).getFirst();
+        String child = UsageFixtures.newKeyHash();
+        ledger.open(org.routstr.ledger.NewAccount.child(child, parent, java.util.Optional.of(50_000L), java.util.Optional.empty()));
+        UUID byChild = UUID.randomUUID();
+        UUID byParent = UUID.randomUUID();
+        UUID byPlain = UUID.randomUUID();
+        UsageFixtures.reserveAll(ds, List.of(byChild, byParent, byPlain), List.of(child, parent, plain),
+                                 List.of(20_000L, 10_000L, 10_000L));
+        var childEvent = new UsageEvent(UsageEvent.SCHEMA, byChild.toString(), parent, child, "mix", "p", "/v1/chat/completions",
+                                        200, 20_000, 12_000, 1, 1, 0, 0, "usage", java.time.Instant.now());
+        List<Usage> batch = List.of(new Usage(byChild, childEvent),
+                                    new Usage(byParent, UsageFixtures.event(byParent, parent, 10_000, 3_000, "mix")),
+                                    new Usage(byPlain, UsageFixtures.event(byPlain, plain, 10_000, 4_000, "mix")));
+
+        assertThat(Db.inTransaction(ds, c -> SettlementRepository.apply(c, batch)).settled(), is(3));
+
+        Account p = ledger.account(parent).orElseThrow();
+        Account ch = ledger.account(child).orElseThrow();
+        assertThat(p.balanceMsat(), is(100_000L - 15_000));
+        assertThat(p.reservedMsat(), is(0L));
+        assertThat(ch.reservedMsat(), is(0L));
+        assertThat(ch.spentMsat(), is(12_000L));
+        assertThat(ch.windowSpentMsat(), is(12_000L));
+        assertThat(ledger.account(plain).orElseThrow().balanceMsat(), is(96_000L));
+        assertThat(count(ds, "SELECT count(*) FROM reservations r JOIN ledger l ON l.reservation_id = r.id WHERE r.id IN ('"
+                             + byChild + "', '" + byParent + "', '" + byPlain + "') AND -l.amount_msat = r.charged_msat"), is(3L));
+        assertThat(UsageFixtures.conservation(ds), is("ok"));
+    }
+
+    @Test
     void anOverrunChargesWhatTheAccountCanPayWithoutTouchingOtherReservations(DataSource ds) {
         String acct = UsageFixtures.fundedAccounts(ds, 1, 10_000).getFirst();
         UUID overrun = UUID.randomUUID();
