@@ -94,11 +94,15 @@ public final class Sender {
             return prior;
         }
         String payUnit = lightningAddress.isPresent() ? "sat" : unit;
+        Optional<Long> take = payUnit.equals("sat") ? Optional.of(wholeSats(accountHash, msat)) : msat;
+        if (take.isPresent() && take.get() <= 0) {
+            return Optional.empty();
+        }
         boolean debited = Db.inTransaction(ds, c -> {
             if (!OutRepository.insert(c, id, kind, accountHash, payUnit, mint)) {
                 return false;
             }
-            DebitResult r = ledger.debit(c, accountHash, msat, kind.equals("withdrawal") ? DebitKind.WITHDRAWAL : DebitKind.REFUND,
+            DebitResult r = ledger.debit(c, accountHash, take, kind.equals("withdrawal") ? DebitKind.WITHDRAWAL : DebitKind.REFUND,
                     "out:" + id, kind);
             long taken = switch (r) {
                 case DebitResult.Debited d -> d.msat();
@@ -125,6 +129,15 @@ public final class Sender {
             issue(id);
         }
         return find(id);
+    }
+
+    /**
+     * What a sat payout debits: whole sats only, so the sub-sat remainder stays on the account (Routstr Core debited it all
+     * and let the node keep the remainder).
+     */
+    private long wholeSats(String accountHash, Optional<Long> msat) {
+        long want = msat.orElseGet(() -> ledger.account(accountHash).map(a -> a.availableMsat()).orElse(0L));
+        return want / 1000 * 1000;
     }
 
     /** Issues a token for the owner, taken from proofs only (no account). */
