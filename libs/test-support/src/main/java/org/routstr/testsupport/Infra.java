@@ -60,6 +60,12 @@ public final class Infra {
                 System.out.println("[routstr-test] Kafka: external broker " + external);
             } else {
                 long t0 = System.nanoTime();
+                // The broker halts its JVM on faults it thinks are fatal (for example when its log folder goes away while the
+                // test JVM shuts down). Here that JVM is the test run: a halt would turn a green run into a failed fork.
+                org.apache.kafka.common.utils.Exit.setHaltProcedure((code, message) ->
+                        System.err.println("[routstr-test] Kafka asked to halt (" + code + "): " + message));
+                org.apache.kafka.common.utils.Exit.setExitProcedure((code, message) ->
+                        System.err.println("[routstr-test] Kafka asked to exit (" + code + "): " + message));
                 EmbeddedKafka k = EmbeddedKafka.start(Optional.empty());
                 Runtime.getRuntime().addShutdownHook(new Thread(k::close));
                 kafka = k.bootstrapServers();
