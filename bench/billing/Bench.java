@@ -128,7 +128,7 @@ public class Bench {
     }
 
     static ConsumerSettings settings(String topicSuffix) {
-        return new ConsumerSettings("bench-" + topicSuffix, "bench-" + topicSuffix, Integer.getInteger("batch", 4000),
+        return new ConsumerSettings("bench-" + topicSuffix, "bench-" + topicSuffix, Integer.getInteger("batch", 10_000),
                                     Integer.getInteger("parallelism", 1), Duration.ofMillis(100),
                                     Duration.ofMillis(500), Duration.ofSeconds(10));
     }

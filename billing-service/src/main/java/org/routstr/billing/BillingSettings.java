@@ -46,7 +46,7 @@ record BillingSettings(ConsumerSettings consumer,
         Config c = billing.get("consumer");
         ConsumerSettings consumer = new ConsumerSettings(c.get("group").asString().orElse("billing"),
                                                          c.get("topic").asString().orElse(Topics.USAGE),
-                                                         c.get("batch-size").asInt().orElse(4000),
+                                                         c.get("batch-size").asInt().orElse(10_000),
                                                          c.get("parallelism").asInt().orElse(1),
                                                          duration(c.get("poll-timeout"), Duration.ofMillis(200)),
                                                          duration(c.get("retry-backoff"), Duration.ofSeconds(1)),

@@ -1,8 +1,10 @@
 -- Ledger inserts move balances once per statement instead of once per row: one UPDATE per account a statement touches,
 -- so a batch of N settlements (billing inserts thousands of charge rows in one statement) runs the trigger once, not N
 -- times. The rule is V1's: a ledger insert is the only way a balance moves, and an entry for an unknown or a child
--- account is refused.
+-- account is refused. That check (every account a statement names is updated) also replaces the per-row foreign key,
+-- which cost a key-share lock on the account per ledger row.
 DROP TRIGGER ledger_apply ON ledger;
+ALTER TABLE ledger DROP CONSTRAINT ledger_account_hash_fkey;
 DROP FUNCTION ledger_apply();
 
 CREATE FUNCTION ledger_apply() RETURNS trigger LANGUAGE plpgsql AS $$
