@@ -60,6 +60,18 @@ public class Load {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long[] sorted = lat.clone();
         Arrays.sort(sorted);
+        if (Boolean.getBoolean("timeline")) {
+            // where the slow requests are: per second of the run, how many took over 10 ms and the worst one
+            for (int sec = 0; sec < seconds; sec++) {
+                long slow = 0;
+                long worst = 0;
+                for (int i = sec * rate; i < (sec + 1) * rate; i++) {
+                    slow += lat[i] > 10_000_000L ? 1 : 0;
+                    worst = Math.max(worst, lat[i]);
+                }
+                System.err.printf("second %2d: %4d over 10 ms, worst %.1f ms%n", sec, slow, worst / 1e6);
+            }
+        }
         System.out.printf("%.0f %.3f %.3f %d%n", total / elapsed, sorted[total / 2] / 1e6, sorted[(int) (total * 0.99)] / 1e6,
                           errors.get());
         System.exit(0);

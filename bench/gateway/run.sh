@@ -65,7 +65,7 @@ max_run() {
     non2xx=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
     echo "$rps $p50 $p99 ${non2xx:-0}"
 }
-fixed_run() { java -Xmx256m -cp "$DIR" bench/gateway/Load.java "$1" "$RATE" "$FIXED_SECONDS" "$DIR/body.json" "$KEYS"; }
+fixed_run() { java -Xmx256m -Dtimeline="${TIMELINE:-false}" -cp "$DIR" bench/gateway/Load.java "$1" "$RATE" "$FIXED_SECONDS" "$DIR/body.json" "$KEYS"; }
 
 declare -A URL=([direct]="http://127.0.0.1:$UPSTREAM/v1/chat/completions"
                 [nginx]="http://127.0.0.1:$NGINX/v1/chat/completions"
