@@ -58,6 +58,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * Issue 6's payments end to end: the real gateway calling the real wallet-service (contract 1), billing settling from Kafka,
  * the real-crypto test mint and the stand-in upstream, on PostgreSQL; every case checks the money to the msat.
+ * An X-Cashu request that is not served (402, 502) currently keeps the value on the token's key, reachable only with the
+ * token as a bearer key: case 5 pins that (no msat lost) until the gateway returns it in {@code X-Cashu} as the reference does.
  */
 @RealInfra
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -137,13 +139,15 @@ class PaymentsThroughGatewayTest {
         long proofsBefore = unspentProofsMsat();
         HttpResponse<String> r = post("/v1/chat/completions", CHAT, "X-Cashu", token);
         assertThat(r.body(), r.statusCode(), is(200));
-        assertThat(Json.mapper().readTree(r.body()).at("/choices/0/message/content").asText(), containsString("pay me with ecash"));
+        assertThat(Json.mapper().readTree(r.body()).at("/choices/0/message/content").asText(),
+                   containsString("pay me with ecash"));
         long cost = Long.parseLong(r.headers().firstValue("X-Routstr-Cost-Msats").orElseThrow());
         assertThat(Json.mapper().readTree(r.body()).at("/usage/cost/total_msats").asLong(), is(cost));
         assertThat(cost, greaterThan(0L));
         assertThat(cost, lessThan(500_000L));
 
-        String change = r.headers().firstValue("X-Cashu").orElseThrow(() -> new AssertionError("no change header: " + r.headers()));
+        String change = r.headers().firstValue("X-Cashu")
+                .orElseThrow(() -> new AssertionError("no change header: " + r.headers()));
         Token t = TokenCodec.decode(change);
         assertThat(t.mint(), is(mint.url()));
         assertThat(t.unit(), is("sat"));
@@ -270,6 +274,51 @@ class PaymentsThroughGatewayTest {
     }
 
     @Test
+    @Order(5)
+    void xCashuNotServedKeepsEveryMsatOnTheTokensKey() throws Exception {
+        long upstreamCalls = upstream.requests();
+        String small = mint.mintToken(2);
+        HttpResponse<String> r = post("/v1/chat/completions", CHAT, "X-Cashu", small);
+        assertThat(r.body(), r.statusCode(), is(402));
+        JsonNode err = Json.mapper().readTree(r.body());
+        assertThat(r.body(), err.at("/error/code").asText(), is("insufficient_balance"));
+        assertThat(r.body(), err.at("/detail/available_msat").asLong(), is(2_000L));
+        assertThat(upstream.requests(), is(upstreamCalls));
+
+        String failing = mint.mintToken(300);
+        upstream.mode(org.routstr.standin.Mode.FAIL500);
+        HttpResponse<String> f;
+        try {
+            f = post("/v1/chat/completions", CHAT, "X-Cashu", failing);
+        } finally {
+            upstream.mode(org.routstr.standin.Mode.NORMAL);
+        }
+        assertThat(f.body(), f.statusCode(), is(502));
+        assertThat(f.body(), Json.mapper().readTree(f.body()).at("/error/code").asText(), is("upstream_unavailable"));
+        awaitSettled(ApiKeys.hash(failing));
+        assertThat("the reservation was released, never charged", query(
+                "SELECT count(*) FROM reservations WHERE account_hash = ? AND status = 'released' AND charged_msat = 0",
+                ApiKeys.hash(failing)), is(1L));
+
+        // the redeemed value stays on the token's key, whole, and the token as a bearer key pays it back exactly once
+        for (var c : List.of(Map.entry(small, 2L), Map.entry(failing, 300L))) {
+            String hash = ApiKeys.hash(c.getKey());
+            Account a = ledger.account(hash).orElseThrow();
+            assertThat(a.balanceMsat(), is(c.getValue() * 1000));
+            assertThat(a.reservedMsat(), is(0L));
+            assertThat(a.spentMsat(), is(0L));
+            assertThat(ledgerSum(hash, "charge"), is(0L));
+            HttpResponse<String> refund = post("/v1/balance/refund", "{}", "Authorization", "Bearer " + c.getKey());
+            assertThat(refund.body(), refund.statusCode(), is(200));
+            Token back = TokenCodec.decode(Json.mapper().readTree(refund.body()).path("token").asText());
+            assertThat(back.amount(), is(c.getValue()));
+            assertThat(states(back), is(List.of(ProofStateValue.UNSPENT)));
+            assertThat(ledger.account(hash).orElseThrow().balanceMsat(), is(0L));
+            assertThat(ledgerSum(hash, "refund"), is(-c.getValue() * 1000));
+        }
+    }
+
+    @Test
     @Order(99)
     void conservationUnspentProofsCoverEveryBalance() {
         assertThat(scalar("SELECT count(*) FROM reservations WHERE status = 'active'"), is(0L));
@@ -307,7 +356,8 @@ class PaymentsThroughGatewayTest {
     }
 
     private static List<ProofStateValue> states(Token t) {
-        return new CashuWallet(MintClient.create(mint.url())).checkState(t.proofs()).stream().map(s -> s.state()).distinct().toList();
+        return new CashuWallet(MintClient.create(mint.url())).checkState(t.proofs()).stream()
+                .map(s -> s.state()).distinct().toList();
     }
 
     private static void assertError(HttpResponse<String> r, int status, String code) throws IOException {
@@ -322,15 +372,8 @@ class PaymentsThroughGatewayTest {
     }
 
     private static void awaitSettled(String hash) throws InterruptedException {
-        awaitTrue("reservations of " + hash + " settled", () -> {
-            try (var c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM reservations WHERE account_hash = ? AND status = 'active'")) {
-                ps.setString(1, hash);
-                return count(ps) == 0;
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        awaitTrue("reservations of " + hash + " settled",
+                  () -> query("SELECT count(*) FROM reservations WHERE account_hash = ? AND status = 'active'", hash) == 0);
     }
 
     private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -361,7 +404,8 @@ class PaymentsThroughGatewayTest {
     }
 
     private static long settledCharges(String hash) {
-        return query("SELECT coalesce(sum(charged_msat), 0) FROM reservations WHERE account_hash = ? AND status = 'settled'", hash);
+        return query("SELECT coalesce(sum(charged_msat), 0) FROM reservations WHERE account_hash = ? AND status = 'settled'",
+                     hash);
     }
 
     private static long query(String sql, String arg) {
@@ -384,8 +428,8 @@ class PaymentsThroughGatewayTest {
     }
 
     private static HttpResponse<String> post(String path, String body, String header, String value) {
-        return send(HttpRequest.newBuilder(URI.create(api + path)).header("Content-Type", "application/json").header(header, value)
-                            .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(HttpRequest.newBuilder(URI.create(api + path)).header("Content-Type", "application/json")
+                            .header(header, value).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static HttpResponse<String> get(String path, String header, String value) {
