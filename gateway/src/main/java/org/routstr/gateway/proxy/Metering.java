@@ -2,8 +2,10 @@ package org.routstr.gateway.proxy;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.routstr.common.events.UsageEvent;
+import org.routstr.gateway.auth.Caller;
 import org.routstr.gateway.auth.WalletClient;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.pricing.Cost;
@@ -36,6 +38,23 @@ final class Metering {
         ledger.release(p.reservation());
         publisher.publish(new UsageEvent(UsageEvent.SCHEMA, p.reservation().toString(), p.caller().billingHash(), p.caller().keyHash(),
                                          p.model(), "", p.endpoint(), status, p.reservedMsat(), 0, 0, 0, 0, 0, "failed", Instant.now()));
+    }
+
+    /**
+     * Everything left on an X-Cashu token's account as a fresh token, for a request that was never served (no reservation
+     * is held for it, so the wallet pays out at once). Empty when the wallet has nothing or cannot answer: the money then
+     * stays on the token's key and the original token still works as a bearer key.
+     */
+    Optional<String> refund(Caller caller) {
+        if (caller.xCashuToken().isEmpty() || wallet.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return wallet.get().change(caller.keyHash(), UUID.randomUUID().toString());
+        } catch (RuntimeException e) {
+            // the client still gets its original error; the refund stays claimable
+            return Optional.empty();
+        }
     }
 
     /** The change token of an X-Cashu request (waits for billing's settlement, within the wallet's limit). */

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.routstr.common.http.ApiException;
+import org.routstr.common.http.ErrorHandlers;
 import org.routstr.common.http.RequestIds;
 import org.routstr.common.json.Json;
 import org.routstr.gateway.auth.Authenticator;
@@ -81,9 +82,13 @@ public final class ProxyHttpService implements HttpService {
     }
 
     private void json(ServerRequest req, ServerResponse res) {
-        String endpoint = endpoint(req);
         String requestId = RequestIds.of(req, res);
         Caller caller = caller(req, requestId);
+        refundUnlessServed(req, res, caller, () -> json(req, res, requestId, caller));
+    }
+
+    private void json(ServerRequest req, ServerResponse res, String requestId, Caller caller) {
+        String endpoint = endpoint(req);
         byte[] raw = read(req, settings.maxRequestBytes());
         JsonNode parsed = Json.parse(raw);
         if (!(parsed instanceof ObjectNode tree)) {
@@ -103,9 +108,13 @@ public final class ProxyHttpService implements HttpService {
     }
 
     private void upload(ServerRequest req, ServerResponse res) {
-        String endpoint = endpoint(req);
         String requestId = RequestIds.of(req, res);
         Caller caller = caller(req, requestId);
+        refundUnlessServed(req, res, caller, () -> upload(req, res, requestId, caller));
+    }
+
+    private void upload(ServerRequest req, ServerResponse res, String requestId, Caller caller) {
+        String endpoint = endpoint(req);
         long length = req.headers().contentLength().orElse(-1);
         if (length > settings.maxUploadBytes()) {
             throw tooLarge(settings.maxUploadBytes());
@@ -121,6 +130,24 @@ public final class ProxyHttpService implements HttpService {
         serve(p, res, () -> upstream.upload(routes.getFirst(), endpoint, req.headers(), length, prefix, in));
     }
 
+    /**
+     * Runs a request paid with X-Cashu or a key. An X-Cashu token was swapped at the mint when it was redeemed, so the
+     * client's copy is spent: when the request fails before anything is served (402, unknown model, every upstream down),
+     * the whole value goes back as a fresh token in the {@code X-Cashu} header of the error, and stays fetchable from
+     * {@code /v1/balance/refund} with the original token (Routstr Core returned the same refund on upstream errors).
+     */
+    private void refundUnlessServed(ServerRequest req, ServerResponse res, Caller caller, Runnable work) {
+        try {
+            work.run();
+        } catch (ApiException e) {
+            if (res.isSent() || caller.xCashuToken().isEmpty()) {
+                throw e;
+            }
+            metering.refund(caller).ifPresent(t -> res.header(Responder.X_CASHU, t));
+            ErrorHandlers.send(req, res, e);
+        }
+    }
+
     private void serve(PaidRequest p, ServerResponse res, java.util.function.Supplier<Outcome> send) {
         boolean metered = false;
         inFlight.add(p.reservation());
@@ -134,6 +161,7 @@ public final class ProxyHttpService implements HttpService {
                 case Outcome.Rejected r -> {
                     metered = true;
                     metering.nothingServed(p, r.status());
+                    metering.change(p).ifPresent(t -> res.header(Responder.X_CASHU, t));
                     res.status(Status.create(r.status()));
                     res.header(HeaderNames.CONTENT_TYPE, r.contentType());
                     res.send(r.body());
