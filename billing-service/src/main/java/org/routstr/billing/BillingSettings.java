@@ -24,6 +24,7 @@ record BillingSettings(ConsumerSettings consumer,
                        Duration orphanAfter,
                        Duration orphanSweepInterval,
                        Duration housekeepingInterval,
+                       Duration processedRetention,
                        RateSettings rate,
                        int topicPartitions,
                        short topicReplication) {
@@ -36,6 +37,11 @@ record BillingSettings(ConsumerSettings consumer,
         if (orphanSweepInterval.isNegative() || orphanSweepInterval.isZero()
             || housekeepingInterval.isNegative() || housekeepingInterval.isZero()) {
             throw new IllegalArgumentException("billing job intervals must be positive");
+        }
+        // a redelivery older than this would be recorded as new (and charged nothing: its reservation is final); keep it
+        // longer than the usage topic keeps its records
+        if (processedRetention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("billing.processed-retention must be at least 1 day, was " + processedRetention);
         }
         if (topicPartitions < 1 || topicReplication < 1) {
             throw new IllegalArgumentException("billing.topic-partitions and topic-replication must be positive");
@@ -55,6 +61,7 @@ record BillingSettings(ConsumerSettings consumer,
                                    duration(billing.get("orphan-after"), Duration.ofSeconds(120)),
                                    duration(billing.get("orphan-sweep-interval"), Duration.ofSeconds(30)),
                                    duration(billing.get("housekeeping-interval"), Duration.ofSeconds(60)),
+                                   duration(billing.get("processed-retention"), Duration.ofDays(30)),
                                    rate(billing),
                                    billing.get("topic-partitions").asInt().orElse(4),
                                    billing.get("topic-replication").asInt().orElse(1).shortValue());
@@ -85,7 +92,7 @@ record BillingSettings(ConsumerSettings consumer,
         if (v.startsWith("p")) {
             return Duration.parse(v.toUpperCase(Locale.ROOT));
         }
-        Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?").matcher(v);
+        Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?").matcher(v);
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration: " + s);
         }
@@ -94,6 +101,7 @@ record BillingSettings(ConsumerSettings consumer,
             case "ms" -> Duration.ofMillis(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
             default -> Duration.ofSeconds(n);
         };
     }

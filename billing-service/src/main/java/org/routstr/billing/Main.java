@@ -53,7 +53,7 @@ public final class Main {
             service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create()).start());
             service.onStop(new OrphanSweeper(ds, settings.orphanAfter(), settings.orphanSweepInterval()).start());
             service.onStop(new RateRefresher(ds, bus, settings.rate()).start());
-            service.onStop(new Housekeeping(ds, bus, settings.housekeepingInterval()).start());
+            service.onStop(new Housekeeping(ds, bus, settings.housekeepingInterval(), settings.processedRetention()).start());
             return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));
         } catch (RuntimeException e) {
             service.stop();

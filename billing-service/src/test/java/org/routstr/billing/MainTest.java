@@ -43,6 +43,7 @@ class MainTest {
         assertThat(BillingSettings.parseDuration("PT2M").toSeconds(), is(120L));
         assertThat(BillingSettings.parseDuration("500ms").toMillis(), is(500L));
         assertThat(BillingSettings.parseDuration("90").toSeconds(), is(90L));
+        assertThat(BillingSettings.parseDuration("30d").toDays(), is(30L));
         assertThat(BillingSettings.parseDuration("2m").toSeconds(), is(120L));
     }
 }

@@ -20,8 +20,8 @@ import org.routstr.common.events.ControlEvent;
 import org.routstr.common.kafka.ControlBus;
 
 /**
- * Money housekeeping on a timer: spending-limit windows that have passed start again, and keys past {@code expires_at}
- * are marked expired (the wallet-service refunds them). Each statement takes its rows with {@code FOR UPDATE SKIP LOCKED}
+ * Money housekeeping on a timer: spending-limit windows that have passed start again, keys past {@code expires_at}
+ * are marked expired (the wallet-service refunds them), and processed-event records older than the retention go. Each statement takes its rows with {@code FOR UPDATE SKIP LOCKED}
  * and is idempotent, so several replicas may run it at once.
  */
 public final class Housekeeping implements AutoCloseable {
@@ -31,13 +31,15 @@ public final class Housekeeping implements AutoCloseable {
     private final DataSource ds;
     private final ControlBus bus;
     private final Duration interval;
+    private final Duration retention;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("billing-housekeeping").daemon().factory());
 
-    public Housekeeping(DataSource ds, ControlBus bus, Duration interval) {
+    public Housekeeping(DataSource ds, ControlBus bus, Duration interval, Duration retention) {
         this.ds = ds;
         this.bus = bus;
         this.interval = interval;
+        this.retention = retention;
     }
 
     /** Runs the jobs every {@code interval} with up to 10 % jitter. */
@@ -98,12 +100,38 @@ public final class Housekeeping implements AutoCloseable {
         return all;
     }
 
+    /**
+     * Deletes processed-event records older than the retention; returns how many. A duplicate that old can no longer be
+     * detected, but it cannot charge either: its reservation is settled or released for good.
+     */
+    public int pruneProcessed() {
+        int total = 0;
+        int n;
+        do {
+            n = Db.withConnection(ds, c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        DELETE FROM billing_processed_events
+                         WHERE request_id IN (SELECT request_id FROM billing_processed_events
+                                               WHERE processed_at < now() - make_interval(secs => ?)
+                                               LIMIT ? FOR UPDATE SKIP LOCKED)""")) {
+                    ps.setDouble(1, retention.toSeconds());
+                    ps.setInt(2, BATCH);
+                    return ps.executeUpdate();
+                }
+            });
+            total += n;
+        } while (n == BATCH);
+        return total;
+    }
+
     private void runSafely() {
         try {
             int reset = resetLimits();
             List<String> expired = expireKeys();
-            if (reset > 0 || !expired.isEmpty()) {
-                LOG.log(Level.INFO, "housekeeping: " + reset + " limit windows reset, " + expired.size() + " keys expired");
+            int pruned = pruneProcessed();
+            if (reset > 0 || !expired.isEmpty() || pruned > 0) {
+                LOG.log(Level.INFO, "housekeeping: " + reset + " limit windows reset, " + expired.size() + " keys expired, "
+                                    + pruned + " old processed events pruned");
             }
         } catch (DbException e) {
             LOG.log(Level.WARNING, "housekeeping failed, retrying next run: " + e.getMessage());

@@ -53,7 +53,7 @@ class HousekeepingTest {
         exec(ds, "UPDATE accounts SET window_start = date_trunc('day', now()) - interval '1 day' WHERE key_hash = '" + daily + "'");
 
         try (KafkaProducer<String, byte[]> p = Kafka.producer(kafka);
-             Housekeeping jobs = new Housekeeping(ds, new ControlBus(kafka, p), Duration.ofHours(1))) {
+             Housekeeping jobs = new Housekeeping(ds, new ControlBus(kafka, p), Duration.ofHours(1), Duration.ofDays(30))) {
             assertThat(jobs.resetLimits(), is(1));
             assertThat("idempotent", jobs.resetLimits(), is(0));
         }
@@ -61,6 +61,32 @@ class HousekeepingTest {
         assertThat(ledger.account(monthly).orElseThrow().windowSpentMsat(), is(10_000L));
         assertThat(ledger.reserve(UUID.randomUUID(), daily, 5_000), is(ReserveResult.OK));
         assertThat(ledger.account(daily).orElseThrow().spentMsat(), is(10_000L));
+    }
+
+    @Test
+    void prunesOnlyProcessedEventsOlderThanTheRetention(DataSource ds, KafkaSettings kafka) {
+        String account = UsageFixtures.newKeyHash();
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        exec(ds, "INSERT INTO billing_processed_events (request_id, account_hash, cost_msat, outcome, processed_at) VALUES ('"
+                 + old + "', '" + account + "', 5, 'settled', now() - interval '31 days'), ('"
+                 + recent + "', '" + account + "', 5, 'settled', now() - interval '29 days')");
+        try (KafkaProducer<String, byte[]> p = Kafka.producer(kafka);
+             Housekeeping jobs = new Housekeeping(ds, new ControlBus(kafka, p), Duration.ofHours(1), Duration.ofDays(30))) {
+            assertThat(jobs.pruneProcessed(), is(1));
+            assertThat("idempotent", jobs.pruneProcessed(), is(0));
+        }
+        assertThat(count(ds, "SELECT count(*) FROM billing_processed_events WHERE request_id = '" + old + "'"), is(0L));
+        assertThat(count(ds, "SELECT count(*) FROM billing_processed_events WHERE request_id = '" + recent + "'"), is(1L));
+    }
+
+    private static long count(DataSource ds, String sql) {
+        return Db.withConnection(ds, c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     @Test
@@ -76,7 +102,7 @@ class HousekeepingTest {
                                    Optional.empty()));
 
         try (KafkaProducer<String, byte[]> p = Kafka.producer(kafka);
-             Housekeeping jobs = new Housekeeping(ds, new ControlBus(kafka, p), Duration.ofHours(1))) {
+             Housekeeping jobs = new Housekeeping(ds, new ControlBus(kafka, p), Duration.ofHours(1), Duration.ofDays(30))) {
             assertThat(jobs.expireKeys(), is(List.of(expired)));
             assertThat("idempotent", jobs.expireKeys(), is(List.of()));
         }
