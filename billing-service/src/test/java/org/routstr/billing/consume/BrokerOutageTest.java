@@ -1,13 +1,10 @@
 package org.routstr.billing.consume;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,23 +42,9 @@ class BrokerOutageTest {
     void aBrokerOutageDuringTrafficLosesAndDoublesNothing(DataSource ds) throws Exception {
         List<String> accounts = UsageFixtures.fundedAccounts(ds, 50, DEPOSIT);
         Random rnd = new Random(3);
-        List<UsageEvent> events = new ArrayList<>();
-        Map<String, Long> expected = new HashMap<>();
-        List<UUID> ids = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<Long> amounts = new ArrayList<>();
-        for (int i = 0; i < EVENTS; i++) {
-            String acct = accounts.get(rnd.nextInt(accounts.size()));
-            long reserved = 1_000 + rnd.nextInt(10_000);
-            long cost = rnd.nextLong(reserved + 1);
-            UUID id = UUID.randomUUID();
-            ids.add(id);
-            keys.add(acct);
-            amounts.add(reserved);
-            events.add(UsageFixtures.event(id, acct, reserved, cost, "outage"));
-            expected.merge(acct, cost, Long::sum);
-        }
-        UsageFixtures.reserveAll(ds, ids, keys, amounts);
+        UsageFixtures.Traffic traffic = UsageFixtures.reservedTraffic(ds, accounts, EVENTS, 1_000, 10_000, rnd, "outage");
+        List<UsageEvent> events = traffic.events();
+        Map<String, Long> expected = traffic.expected();
 
         try (KafkaProcess broker = KafkaProcess.start(KafkaProcess.tempDir(), 0)) {
             KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "outage-test");

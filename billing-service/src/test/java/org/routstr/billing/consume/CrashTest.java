@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -50,23 +48,9 @@ class CrashTest {
         UsageFixtures.createTopic(kafka, topic, 4);
         List<String> accounts = UsageFixtures.fundedAccounts(ds, 100, DEPOSIT);
         Random rnd = new Random(7);
-        List<UsageEvent> events = new ArrayList<>();
-        Map<String, Long> expected = new HashMap<>();
-        List<UUID> ids = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<Long> amounts = new ArrayList<>();
-        for (int i = 0; i < EVENTS; i++) {
-            String acct = accounts.get(rnd.nextInt(accounts.size()));
-            long reserved = 5_000 + rnd.nextInt(100_000);
-            long cost = rnd.nextLong(reserved + 1);
-            UUID id = UUID.randomUUID();
-            ids.add(id);
-            keys.add(acct);
-            amounts.add(reserved);
-            events.add(UsageFixtures.event(id, acct, reserved, cost, "crash"));
-            expected.merge(acct, cost, Long::sum);
-        }
-        UsageFixtures.reserveAll(ds, ids, keys, amounts);
+        UsageFixtures.Traffic traffic = UsageFixtures.reservedTraffic(ds, accounts, EVENTS, 5_000, 100_000, rnd, "crash");
+        List<UsageEvent> events = traffic.events();
+        Map<String, Long> expected = traffic.expected();
 
         Process child = startChild(db, kafka, group, topic);
         Thread producer = Thread.ofPlatform().start(() -> produceSteadily(kafka, topic, events, rnd));

@@ -1,8 +1,6 @@
 package org.routstr.billing.consume;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -44,23 +42,9 @@ class RebalanceTest {
         UsageFixtures.createTopic(kafka, topic, 4);
         List<String> accounts = UsageFixtures.fundedAccounts(ds, 80, DEPOSIT);
         Random rnd = new Random(11);
-        List<UsageEvent> events = new ArrayList<>();
-        Map<String, Long> expected = new HashMap<>();
-        List<UUID> ids = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<Long> amounts = new ArrayList<>();
-        for (int i = 0; i < EVENTS; i++) {
-            String acct = accounts.get(rnd.nextInt(accounts.size()));
-            long reserved = 1_000 + rnd.nextInt(20_000);
-            long cost = rnd.nextLong(reserved + 1);
-            UUID id = UUID.randomUUID();
-            ids.add(id);
-            keys.add(acct);
-            amounts.add(reserved);
-            events.add(UsageFixtures.event(id, acct, reserved, cost, "rebalance"));
-            expected.merge(acct, cost, Long::sum);
-        }
-        UsageFixtures.reserveAll(ds, ids, keys, amounts);
+        UsageFixtures.Traffic traffic = UsageFixtures.reservedTraffic(ds, accounts, EVENTS, 1_000, 20_000, rnd, "rebalance");
+        List<UsageEvent> events = traffic.events();
+        Map<String, Long> expected = traffic.expected();
         AtomicInteger byA = new AtomicInteger();
         AtomicInteger byB = new AtomicInteger();
 

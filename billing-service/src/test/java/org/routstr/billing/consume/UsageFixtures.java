@@ -10,9 +10,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,6 +87,36 @@ public final class UsageFixtures {
             }
             return null;
         });
+    }
+
+    /** Usage events with their reservations already made, and the charge each account should end up with. */
+    public record Traffic(List<UsageEvent> events, Map<String, Long> expected) {
+    }
+
+    /**
+     * {@code n} events on random accounts, each reserving {@code minReserved} plus up to {@code spread} msat and costing at
+     * most its reservation; the reservations are made in the database before the events are returned.
+     */
+    public static Traffic reservedTraffic(DataSource ds, List<String> accounts, int n, long minReserved, int spread, Random rnd,
+                                          String model) {
+        List<UsageEvent> events = new ArrayList<>();
+        Map<String, Long> expected = new HashMap<>();
+        List<UUID> ids = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<Long> amounts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String acct = accounts.get(rnd.nextInt(accounts.size()));
+            long reserved = minReserved + rnd.nextInt(spread);
+            long cost = rnd.nextLong(reserved + 1);
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            keys.add(acct);
+            amounts.add(reserved);
+            events.add(event(id, acct, reserved, cost, model));
+            expected.merge(acct, cost, Long::sum);
+        }
+        reserveAll(ds, ids, keys, amounts);
+        return new Traffic(events, expected);
     }
 
     public static UsageEvent event(UUID id, String account, long reserved, long cost, String model) {
