@@ -17,11 +17,12 @@ import io.helidon.config.Config;
  * @param changeWait        how long {@code /internal/x-cashu/change} waits for settlement
  * @param recoveryInterval  how often unfinished mint operations and expired keys are looked at
  * @param childKeyCostMsat  price of one child key
+ * @param invoiceWatch      how often unpaid Lightning invoices are checked at their mint (credited without polling)
  * @param lnurlLoopbackHttp allow plain-http LNURL endpoints on 127.0.0.1/localhost (tests, demo mode only)
  */
 public record WalletSettings(List<String> trustedMints, boolean foreignMints, Optional<String> mnemonic, String internalToken,
                              Duration mintTimeout, Duration changeWait, Duration recoveryInterval, long childKeyCostMsat,
-                             boolean lnurlLoopbackHttp) {
+                             boolean lnurlLoopbackHttp, Duration invoiceWatch) {
     public WalletSettings {
         trustedMints = trustedMints.stream().map(WalletSettings::normalise).distinct().toList();
         if (trustedMints.isEmpty()) {
@@ -48,7 +49,8 @@ public record WalletSettings(List<String> trustedMints, boolean foreignMints, Op
                 w.get("change-wait").as(Duration.class).orElse(Duration.ofSeconds(5)),
                 w.get("recovery-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
                 w.get("child-key-cost-msat").asLong().orElse(0L),
-                w.get("lnurl-loopback-http").asBoolean().orElse(false));
+                w.get("lnurl-loopback-http").asBoolean().orElse(false),
+                w.get("invoice-watch-interval").as(Duration.class).orElse(Duration.ofSeconds(5)));
     }
 
     /** The primary mint. */
