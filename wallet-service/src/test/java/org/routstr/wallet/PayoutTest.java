@@ -70,6 +70,31 @@ class PayoutTest {
     }
 
     @Test
+    void xCashuChangeIsTheNetValueMinusTheCostRoundedUpToWholeSats(TestDb db, KafkaSettings kafka) {
+        try (TestMint mint = TestMint.builder().inputFeePpk(400).start()) {
+            RunningService w = Main.start(ServiceSmoke.config(db, kafka, Map.of("wallet.trusted-mints", mint.url(),
+                    "internal.token", Client.INTERNAL, "wallet.mint-timeout", "PT5S", "wallet.change-wait", "PT3S")));
+            try {
+                UUID rid = UUID.randomUUID();
+                Client.Res r = Client.post(w.port(), "/internal/x-cashu/redeem", Map.of("token", mint.mintToken(2_046),
+                        "request_id", rid.toString()), Client.internal());
+                long net = r.body().path("amount_msat").asLong();
+                assertThat(r.raw().body(), net < 2_046_000 && net % 1000 == 0, is(true));
+                Ledger ledger = new Ledger(db.dataSource());
+                assertThat(ledger.reserve(rid, r.text("key_hash"), 40_000).name(), is("OK"));
+                ledger.settle(rid, 20_500, "test settlement");
+                Client.Res change = Client.post(w.port(), "/internal/x-cashu/change", Map.of("key_hash", r.text("key_hash"),
+                        "request_id", rid.toString()), Client.internal());
+                assertThat(change.raw().body(), change.status(), is(200));
+                // the reference's rounding: net sats minus the cost rounded up to whole sats, all of it in the token
+                assertThat(TokenCodec.decode(change.text("token")).amount(), is(net / 1000 - 21));
+            } finally {
+                w.stop();
+            }
+        }
+    }
+
+    @Test
     void aThrowingKeysetLookupGivesTheMoneyBackInsteadOfLeavingItPending(TestDb db, KafkaSettings kafka) {
         try (TestMint mint = TestMint.start()) {
             RunningService w = Main.start(config(db, kafka, mint, "PT5S"));
