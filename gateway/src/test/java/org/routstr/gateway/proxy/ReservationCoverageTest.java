@@ -10,6 +10,11 @@ import io.helidon.metrics.api.Metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +94,19 @@ class ReservationCoverageTest {
         assertThat(c.reservedMsat(), is(estimate(completions, 5 * 10)));
         assertThat(f.post("/v1/chat/completions", key, chat.replace("\"n\":3", "\"n\":0")).statusCode(), is(400));
         assertThat(f.post("/v1/chat/completions", key, chat.replace("\"n\":3", "\"n\":1000")).statusCode(), is(400));
+    }
+
+    @Test
+    void theOpenAiSdkAskingForThreeChoicesIsReservedForThree() {
+        String key = f.fundedKey(100_000_000);
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(f.url() + "/v1").apiKey(key).maxRetries(0).build();
+        ChatCompletion cc = client.chat().completions().create(ChatCompletionCreateParams.builder().model("standin-gpt")
+                .addUserMessage("three of these").n(3).maxCompletionTokens(20).build());
+        assertThat(cc.choices().size(), is(3));
+        UsageEvent e = UsageEvents.of(kafka, ApiKeys.hash(key), 1, Duration.ofSeconds(20)).getFirst();
+        assertThat(e.outputTokens(), is(3 * 9L));
+        assertThat(e.costMsat(), lessThanOrEqualTo(e.reservedMsat()));
+        assertThat(e.reservedMsat(), greaterThan(GatewayFixture.msat(3 * 20, "60")));
     }
 
     @Test

@@ -7,6 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.audio.transcriptions.TranscriptionCreateParams;
+import com.openai.models.audio.transcriptions.TranscriptionCreateResponse;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +93,21 @@ class UploadTest {
         assertThat(r.body(), containsString("transcription of " + form.length() + " bytes"));
         assertThat(f.backup.requests("/v1/audio/transcriptions"), is(backup + 1));
         assertThat(UsageEvents.of(kafka, ApiKeys.hash(key), 1, Duration.ofSeconds(20)).getFirst().provider(), is("backup"));
+    }
+
+    @Test
+    void theOpenAiSdkTranscribesThroughAnAliasWithAModelLookalikeInTheFile() {
+        String key = f.fundedKey(100_000_000);
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(f.url() + "/v1").apiKey(key).maxRetries(0).build();
+        byte[] audio = ("RIFF\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nstandin-mini\r\n" + "w".repeat(3_000))
+                .getBytes(StandardCharsets.UTF_8);
+        TranscriptionCreateResponse t = client.audio().transcriptions().create(TranscriptionCreateParams.builder()
+                .file(audio).model("whisper-alias").build());
+        assertThat(t.asTranscription().text(), containsString("stand-in transcription of"));
+        String seen = new String(f.primary.lastRequest().orElseThrow().body(), StandardCharsets.UTF_8);
+        assertThat(seen, containsString("whisper-1"));
+        assertThat(seen, not(containsString("whisper-alias")));
+        assertThat(UsageEvents.of(kafka, ApiKeys.hash(key), 1, Duration.ofSeconds(20)).getFirst().model(), is("whisper-alias"));
     }
 
     @Test
