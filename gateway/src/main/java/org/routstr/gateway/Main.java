@@ -35,6 +35,7 @@ import org.routstr.gateway.info.InfoHttpService;
 import org.routstr.gateway.info.NodeInfo;
 import org.routstr.gateway.limits.RateLimiter;
 import org.routstr.gateway.pricing.BtcRate;
+import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.PricingSettings;
 import org.routstr.gateway.proxy.FrontDoorHttpService;
@@ -107,8 +108,8 @@ public final class Main {
         RateLimiter perKey = new RateLimiter(g.get("rate-limit.per-key").asInt().orElse(0), window, "API key");
         RateLimiter perIp = new RateLimiter(g.get("rate-limit.per-ip").asInt().orElse(0), window, "client address");
         Pricer pricer = new Pricer(pricing, rate::usdPerBtc);
-        ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, ledger, publisher, wallet, inFlight, perKey, perIp,
-                                                             proxy);
+        ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, MediaTokens.from(g.get("pricing")), ledger,
+                                                             publisher, wallet, inFlight, perKey, perIp, proxy);
         InfoHttpService info = new InfoHttpService(catalog, pricer, NodeInfo.from(g.get("info")));
         FrontDoorHttpService frontDoor = new FrontDoorHttpService(targets, proxy.upstreamTimeout());
         return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r, info, proxyService, frontDoor)));

@@ -3,7 +3,6 @@ package org.routstr.gateway.pricing;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 import org.routstr.common.http.ApiException;
@@ -27,13 +26,16 @@ public final class Pricer {
         this.rate = rate;
     }
 
-    /** The worst case to reserve: prompt estimate (capped by the context), completion budget, per-request and image prices. */
-    public long estimate(Route r, long promptTokens, OptionalLong maxTokens, int images) {
+    /**
+     * The worst case to reserve: prompt estimate (capped by the context), the completion budget of each choice (capped by
+     * the model's limit) times the choices, per-request and image prices.
+     */
+    public long estimate(Route r, Budget b) {
         if (settings.fixedSatsPerRequest() > 0) {
             return settings.fixedSatsPerRequest() * 1000;
         }
-        long prompt = r.contextLength().isPresent() ? Math.min(promptTokens, r.contextLength().getAsInt()) : promptTokens;
-        long completion = maxTokens.orElse(r.maxCompletionTokens().isPresent() ? r.maxCompletionTokens().getAsInt()
+        long prompt = r.contextLength().isPresent() ? Math.min(b.promptTokens(), r.contextLength().getAsInt()) : b.promptTokens();
+        long completion = b.maxOutputTokens().orElse(r.maxCompletionTokens().isPresent() ? r.maxCompletionTokens().getAsInt()
                 : r.contextLength().isPresent() ? Math.max(1, r.contextLength().getAsInt() - prompt) : settings.defaultMaxTokens());
         if (r.maxCompletionTokens().isPresent()) {
             completion = Math.min(completion, r.maxCompletionTokens().getAsInt());
@@ -41,8 +43,9 @@ public final class Pricer {
         BigDecimal usdPerBtc = usdPerBtc();
         BigDecimal fee = fee(r);
         ModelPrices p = r.prices();
-        long total = tokens(prompt, p.inputPerM(), fee, usdPerBtc) + tokens(completion, p.outputPerM(), fee, usdPerBtc)
-                     + base(p, images, fee, usdPerBtc);
+        long total = tokens(prompt, p.inputPerM(), fee, usdPerBtc)
+                     + tokens(Math.multiplyExact(completion, (long) b.choices()), p.outputPerM(), fee, usdPerBtc)
+                     + base(p, b.images(), fee, usdPerBtc);
         return Math.max(1, total);
     }
 

@@ -69,7 +69,7 @@ final class Responder {
         }
         int images = p.images() > 0 && body != null ? body.path("data").size() : 0;
         Optional<Usage> usage = body == null ? Optional.empty() : Usage.of(body.get("usage"));
-        Cost cost = pricer.cost(r, usage, images, p.reservedMsat());
+        Cost cost = metering.charge(p, r, pricer.cost(r, usage, images, p.reservedMsat()));
         if (body instanceof ObjectNode o) {
             if (o.get("usage") instanceof ObjectNode u) {
                 u.set("cost", cost.json());
@@ -80,7 +80,7 @@ final class Responder {
             bytes = Json.bytes(o);
         }
         metering.served(p, r, up.status().code(), cost);
-        metering.change(p).ifPresent(t -> res.header(X_CASHU, t));
+        metering.change(p.caller(), p.reservation()).ifPresent(t -> res.header(X_CASHU, t));
         headers(res, cost);
         res.status(Status.create(up.status().code()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -93,9 +93,10 @@ final class Responder {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         SseRelay relay = new SseRelay(res.outputStream());
         Optional<Usage> usage = relay.relay(up.inputStream());
-        Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
+        Cost cost = metering.charge(p, r, pricer.cost(r, usage, 0, p.reservedMsat()));
         metering.served(p, r, up.status().code(), cost);
-        Optional<String> change = relay.clientGone() ? Optional.empty() : metering.change(p);
+        // issued even when the client has gone: it stays fetchable with the original token from /v1/balance/refund
+        Optional<String> change = metering.change(p.caller(), p.reservation());
         relay.finish(usage.map(u -> cost), change, node -> {
             ObjectNode target = node.get("response") instanceof ObjectNode resp ? resp : node;
             if (target.has("model")) {
@@ -106,7 +107,7 @@ final class Responder {
     }
 
     private void raw(PaidRequest p, Route r, HttpClientResponse up, String type, ServerResponse res) {
-        Cost cost = pricer.cost(r, Optional.empty(), p.images(), p.reservedMsat());
+        Cost cost = metering.charge(p, r, pricer.cost(r, Optional.empty(), p.images(), p.reservedMsat()));
         headers(res, cost);
         res.status(Status.create(up.status().code()));
         res.header(HeaderNames.CONTENT_TYPE, type);

@@ -22,6 +22,7 @@ import org.routstr.ledger.DebitResult;
 import org.routstr.ledger.Ledger;
 import org.routstr.ledger.LimitReset;
 import org.routstr.ledger.NewAccount;
+import org.routstr.wallet.internal.LaterChange;
 import org.routstr.wallet.mint.Issued;
 import org.routstr.wallet.mint.Receiver;
 import org.routstr.wallet.mint.Sender;
@@ -36,6 +37,7 @@ public final class RefundHttpService implements HttpService {
     private final Keys keys;
     private final String primaryMint;
     private final long childKeyCostMsat;
+    private final LaterChange laterChange;
 
     public RefundHttpService(Ledger ledger, Sender sender, Keys keys, String primaryMint, long childKeyCostMsat) {
         this.ledger = ledger;
@@ -43,6 +45,7 @@ public final class RefundHttpService implements HttpService {
         this.keys = keys;
         this.primaryMint = primaryMint;
         this.childKeyCostMsat = childKeyCostMsat;
+        this.laterChange = new LaterChange(ledger, sender, primaryMint);
     }
 
     @Override
@@ -92,7 +95,7 @@ public final class RefundHttpService implements HttpService {
 
     private void lostChange(ServerRequest req, ServerResponse res, String token) {
         String hash = Receiver.tokenHash(token);
-        Issued change = sender.latest(hash, "change").orElseThrow(() -> ApiException.notFound("Refund not found"));
+        Issued change = laterChange.fetch(hash).orElseThrow(() -> ApiException.notFound("Refund not found"));
         sendIssued(req, res, change, true, Optional.empty());
     }
 
