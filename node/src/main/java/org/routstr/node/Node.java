@@ -85,7 +85,9 @@ final class Node {
         billingOffsets = Optional.of(new KafkaDrain.Offsets(dbUrl, shared.get("db.user"), shared.get("db.password"),
                 configs.compose(org.routstr.billing.Main.class, Map.of()).get("billing.consumer.group").asString().orElse("billing")));
 
-        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0");
+        // billing's static member id: restarted after a kill -9 it gets its partitions at once, not after its session timeout
+        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0",
+                                              "billing.consumer.instance-id", "routstr-node-billing");
         progress.step("billing, wallet, admin and discovery services", () -> {
             startInternal(configs, loopback);
             return null;
@@ -143,6 +145,9 @@ final class Node {
     static String cause(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null && sb.length() < 500; c = c.getCause() == c ? null : c.getCause()) {
+            if (c != t && c.getMessage() != null && sb.toString().contains(c.getMessage())) {
+                continue;
+            }
             if (!sb.isEmpty()) {
                 sb.append("; caused by ");
             }
