@@ -107,6 +107,8 @@ class NodeCrashUnderLoadTest {
                 System.out.printf("crash test: %d requests replied before the kill; restart ready in %.1f s, every reservation"
                                   + " settled %.1f s after the restart; %d orphans (%d corrected later); partitions assigned: %s%n",
                                   ok.get(), ready / 1e9, settled / 1e9, orphans, falseOrphans, assigned(data));
+                node.output().lines().filter(l -> l.contains("ok (") || l.contains("starting") || l.contains("ready"))
+                        .forEach(l -> System.out.println("crash test restart: " + l));
                 assertThat("false orphan charges", falseOrphans, is(0L));
                 long failures = 0;
                 for (int i = 0; i < CONNECTIONS; i++) {

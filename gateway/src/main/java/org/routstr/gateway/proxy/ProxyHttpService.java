@@ -54,6 +54,7 @@ public final class ProxyHttpService implements HttpService {
     private final RateLimiter perKey;
     private final RateLimiter perIp;
     private final ProxySettings settings;
+    private final BodyBudget bodies;
 
     public ProxyHttpService(Authenticator auth, Catalog catalog, Pricer pricer, Ledger ledger, UsagePublisher publisher,
                             Optional<WalletClient> wallet, InFlight inFlight, RateLimiter perKey, RateLimiter perIp,
@@ -69,6 +70,7 @@ public final class ProxyHttpService implements HttpService {
         this.perKey = perKey;
         this.perIp = perIp;
         this.settings = settings;
+        this.bodies = new BodyBudget(settings.maxBufferedBodyBytes());
     }
 
     @Override
@@ -88,6 +90,23 @@ public final class ProxyHttpService implements HttpService {
     }
 
     private void json(ServerRequest req, ServerResponse res, String requestId, Caller caller) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > settings.maxRequestBytes()) {
+            throw tooLarge(settings.maxRequestBytes());
+        }
+        BodyBudget.Lease lease;
+        try {
+            lease = bodies.take(declared < 0 ? settings.maxRequestBytes() : declared);
+        } catch (ApiException busy) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            throw busy;
+        }
+        try (lease) {
+            buffered(req, res, requestId, caller);
+        }
+    }
+
+    private void buffered(ServerRequest req, ServerResponse res, String requestId, Caller caller) {
         String endpoint = endpoint(req);
         byte[] raw = read(req, settings.maxRequestBytes());
         JsonNode parsed = Json.parse(raw);
