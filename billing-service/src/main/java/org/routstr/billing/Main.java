@@ -51,7 +51,8 @@ public final class Main {
             KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
             ControlBus bus = service.onStop(new ControlBus(kafka, producer));
             service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create()).start());
-            service.onStop(new OrphanSweeper(ds, settings.orphanAfter(), settings.orphanSweepInterval()).start());
+            service.onStop(OrphanSweeper.watching(ds, settings.orphanAfter(), settings.orphanSweepInterval(), kafka,
+                                                  settings.consumer().group(), settings.consumer().topic()).start());
             service.onStop(new RateRefresher(ds, bus, settings.rate()).start());
             service.onStop(new Housekeeping(ds, bus, settings.housekeepingInterval(), settings.processedRetention()).start());
             return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));

@@ -81,7 +81,7 @@ public final class Main {
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "gateway"));
         Db.migrate(ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "gateway");
-        KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
+        KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka, UsagePublisher.PRODUCER));
         ControlBus bus = service.onStop(new ControlBus(kafka, producer));
         Thread.ofVirtual().name("gateway-topics").start(() -> ensureTopics(kafka));
 
@@ -100,8 +100,8 @@ public final class Main {
 
         OutboxRepository outbox = new OutboxRepository(ds);
         UsagePublisher publisher = new UsagePublisher(producer, outbox);
-        service.onStop(new OutboxRelay(outbox, producer, g.get("outbox-interval").as(Duration.class).orElse(Duration.ofSeconds(2)))
-                               .start());
+        service.onStop(new OutboxRelay(outbox, producer, g.get("outbox-interval").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                                       publisher::kafkaUp).start());
         InFlight inFlight = service.onStop(new InFlight(ledger, g.get("heartbeat-interval").as(Duration.class)
                 .orElse(Duration.ofSeconds(15))).start());
         Duration window = g.get("rate-limit.window").as(Duration.class).orElse(Duration.ofSeconds(60));

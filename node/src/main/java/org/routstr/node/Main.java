@@ -66,7 +66,7 @@ public final class Main {
         try {
             run(settings, node, progress, log);
         } catch (RuntimeException e) {
-            progress.line("FAILED to start: " + e.getMessage() + " (details in " + log + ")");
+            progress.line("FAILED to start: " + Node.cause(e) + " (details in " + log + ")");
             System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "node failed to start", e);
             node.stop();
             System.exit(1);
@@ -81,7 +81,7 @@ public final class Main {
                                           + " with fake Lightning are used (fake money, nothing leaves this machine)"));
         String host = s.host().isEmpty() ? (demo.isPresent() ? "127.0.0.1" : "0.0.0.0") : s.host();
         NodeSettings eff = new NodeSettings(s.dataDir(), s.configFile(), host, s.port(), s.dbUrl(), s.dbUser(), s.dbPassword(),
-                                            s.kafka(), s.demo(), s.demoPort(), s.demoMintPort(), s.demoUpstreamPort());
+                                            s.kafka(), s.demo(), s.demoPort(), s.demoMintPort(), s.demoUpstreamPort(), s.dbDurable());
         // encrypts upstream API keys at rest; below the environment and the config file, so GATEWAY_SECRET_dash_KEY still wins
         Map<String, String> defaults = Map.of("gateway.secret-key", kept(s.dataDir(), "gateway-secret.key"));
         Node.Started started = node.start(eff, token, defaults, demo);

@@ -57,8 +57,8 @@ final class Node {
     }
 
     private Started startAll(NodeSettings s, String internalToken, Map<String, String> defaults, Optional<DemoPlan> demoPlan) {
-        String dbUrl = s.dbUrl().orElseGet(() -> progress.step("PostgreSQL (embedded, data in " + s.postgresDir() + ")", () -> {
-            EmbeddedDatabase db = own("PostgreSQL", EmbeddedDatabase.start(Optional.of(s.postgresDir()), 0));
+        String dbUrl = s.dbUrl().orElseGet(() -> progress.step("PostgreSQL (embedded, data in " + s.postgresDir() + (s.dbDurable() ? "" : ", NOT durable: fsync off") + ")", () -> {
+            EmbeddedDatabase db = own("PostgreSQL", EmbeddedDatabase.start(Optional.of(s.postgresDir()), 0, s.dbDurable()));
             db.createDatabase("routstr");
             return db.jdbcUrl("routstr");
         }));
@@ -85,7 +85,9 @@ final class Node {
         billingOffsets = Optional.of(new KafkaDrain.Offsets(dbUrl, shared.get("db.user"), shared.get("db.password"),
                 configs.compose(org.routstr.billing.Main.class, Map.of()).get("billing.consumer.group").asString().orElse("billing")));
 
-        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0");
+        // billing's static member id: restarted after a kill -9 it gets its partitions at once, not after its session timeout
+        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0",
+                                              "billing.consumer.instance-id", "routstr-node-billing");
         progress.step("billing, wallet, admin and discovery services", () -> {
             startInternal(configs, loopback);
             return null;
@@ -127,7 +129,7 @@ final class Node {
                     internal.put(e.getKey(), e.getValue().get());
                 } catch (ExecutionException ex) {
                     failure = failure != null ? failure
-                            : new IllegalStateException(e.getKey() + " failed to start: " + ex.getCause().getMessage(), ex.getCause());
+                            : new IllegalStateException(e.getKey() + " failed to start: " + cause(ex.getCause()), ex.getCause());
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     failure = new IllegalStateException("interrupted while starting " + e.getKey());
@@ -137,6 +139,24 @@ final class Node {
                 throw failure;
             }
         }
+    }
+
+    /** What went wrong, named even when an exception has no message (a bare "null" said nothing). */
+    static String cause(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null && sb.length() < 500; c = c.getCause() == c ? null : c.getCause()) {
+            if (c != t && c.getMessage() != null && sb.toString().contains(c.getMessage())) {
+                continue;
+            }
+            if (!sb.isEmpty()) {
+                sb.append("; caused by ");
+            }
+            sb.append(c.getClass().getSimpleName());
+            if (c.getMessage() != null) {
+                sb.append(": ").append(c.getMessage());
+            }
+        }
+        return sb.toString();
     }
 
     /** The demo stand-ins, when demo mode runs. */

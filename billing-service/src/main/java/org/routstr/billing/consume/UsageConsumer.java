@@ -87,6 +87,7 @@ public final class UsageConsumer implements AutoCloseable {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.clientId() + "-" + UUID.randomUUID().toString().substring(0, 8));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
+        settings.instanceId().ifPresent(id -> p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         // the database holds the offsets; Kafka's committed offsets are only informative (lag tools)
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -57,6 +57,7 @@ public final class ProxyHttpService implements HttpService {
     private final RateLimiter perKey;
     private final RateLimiter perIp;
     private final ProxySettings settings;
+    private final BodyBudget bodies;
 
     public ProxyHttpService(Authenticator auth, Catalog catalog, Pricer pricer, MediaTokens media, Ledger ledger,
                             UsagePublisher publisher, Optional<WalletClient> wallet, InFlight inFlight, RateLimiter perKey,
@@ -75,6 +76,7 @@ public final class ProxyHttpService implements HttpService {
         this.perKey = perKey;
         this.perIp = perIp;
         this.settings = settings;
+        this.bodies = new BodyBudget(settings.maxBufferedBodyBytes());
     }
 
     @Override
@@ -90,6 +92,23 @@ public final class ProxyHttpService implements HttpService {
     /** A key pays: authenticated first. X-Cashu pays: the request is validated and priced before the token is redeemed. */
     private void json(ServerRequest req, ServerResponse res) {
         String requestId = RequestIds.of(req, res);
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > settings.maxRequestBytes()) {
+            throw tooLarge(settings.maxRequestBytes());
+        }
+        BodyBudget.Lease lease;
+        try {
+            lease = bodies.take(declared < 0 ? settings.maxRequestBytes() : declared);
+        } catch (ApiException busy) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            throw busy;
+        }
+        try (lease) {
+            buffered(req, res, requestId);
+        }
+    }
+
+    private void buffered(ServerRequest req, ServerResponse res, String requestId) {
         Optional<Caller> byKey = byKey(req, requestId);
         JsonRequest j = JsonRequest.parse(endpoint(req), read(req, settings.maxRequestBytes()));
         List<Route> routes = routes(j.model());

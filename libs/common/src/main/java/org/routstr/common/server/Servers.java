@@ -19,8 +19,12 @@ public final class Servers {
     private Servers() {
     }
 
-    /** Builds and starts the server; {@code routes} adds the service's routes after the error handlers. */
-    public static WebServer start(Config server, Optional<DataSource> db, Consumer<HttpRouting.Builder> routes) {
+    /**
+     * Builds and starts the server; {@code routes} adds the service's routes after the error handlers. One at a time per
+     * JVM: Helidon's metrics (the KPI meters every server registers in the one global registry) threw a
+     * ConcurrentModificationException when the node started four servers at once.
+     */
+    public static synchronized WebServer start(Config server, Optional<DataSource> db, Consumer<HttpRouting.Builder> routes) {
         return WebServer.builder()
                 .config(server)
                 .addFeature(Observability.feature(db))
