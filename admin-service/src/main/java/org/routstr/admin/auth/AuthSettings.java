@@ -19,14 +19,14 @@ public record AuthSettings(Duration idle, Duration absolute, int lockThreshold, 
         }
     }
 
-    /** Reads {@code admin.auth} (defaults: 30 min idle, 12 h absolute, lock after 5 failures up to 15 min, 64 MiB x 3). */
+    /** Reads {@code admin.auth} (defaults: 30 min idle, 12 h absolute, lock after 5 failures up to 15 min, 32 MiB x 2). */
     public static AuthSettings from(Config c) {
         return new AuthSettings(c.get("idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(30)),
                                 c.get("absolute-timeout").as(Duration.class).orElse(Duration.ofHours(12)),
                                 c.get("lock-threshold").asInt().orElse(5),
                                 c.get("lock-max").as(Duration.class).orElse(Duration.ofMinutes(15)),
-                                c.get("argon2.memory-kib").asInt().orElse(65536),
-                                c.get("argon2.iterations").asInt().orElse(3),
+                                c.get("argon2.memory-kib").asInt().orElse(32768),
+                                c.get("argon2.iterations").asInt().orElse(2),
                                 c.get("argon2.parallelism").asInt().orElse(1),
                                 c.get("secure-cookie").asBoolean().orElse(false));
     }
