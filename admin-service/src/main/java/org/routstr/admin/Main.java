@@ -16,6 +16,7 @@ import org.routstr.admin.auth.AdminGuard;
 import org.routstr.admin.auth.AuthHttpService;
 import org.routstr.admin.auth.AuthSettings;
 import org.routstr.admin.auth.Authenticator;
+import org.routstr.admin.sessions.SessionsHttpService;
 import org.routstr.admin.settings.SettingsHttpService;
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
@@ -65,15 +66,17 @@ public final class Main {
         AuthHttpService authHttp = new AuthHttpService(auth, audit);
         SettingsHttpService settings = new SettingsHttpService(db, bus, secretKey);
         AuditHttpService auditHttp = new AuditHttpService(audit);
+        SessionsHttpService sessions = new SessionsHttpService(db, ds, bus, audit);
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r, guard, authHttp, settings, auditHttp)));
+                r -> routing(r, guard, authHttp, settings, auditHttp, sessions)));
     }
 
     static void routing(HttpRouting.Builder routing, AdminGuard guard, AuthHttpService auth, SettingsHttpService settings,
-                        AuditHttpService audit) {
+                        AuditHttpService audit, SessionsHttpService sessions) {
         routing.register(guard)
                 .register("/admin/api/auth", auth)
                 .register("/admin/api/settings", settings)
-                .register("/admin/api/audit", audit);
+                .register("/admin/api/audit", audit)
+                .register("/admin/api/sessions", sessions);
     }
 }

@@ -34,7 +34,9 @@ class AdminApiTest {
             new String[] {"GET", "/admin/api/audit"}, new String[] {"GET", "/admin/api/auth/session"},
             new String[] {"POST", "/admin/api/auth/logout"}, new String[] {"POST", "/admin/api/auth/password"},
             new String[] {"GET", "/admin/api/auth/tokens"}, new String[] {"POST", "/admin/api/auth/tokens"},
-            new String[] {"DELETE", "/admin/api/auth/tokens/1"});
+            new String[] {"DELETE", "/admin/api/auth/tokens/1"}, new String[] {"GET", "/admin/api/sessions"},
+            new String[] {"GET", "/admin/api/sessions/" + "ab".repeat(32)},
+            new String[] {"POST", "/admin/api/sessions/" + "ab".repeat(32) + "/revoke"});
     static AdminNode node;
     static AdminNode.Session owner;
 
@@ -128,6 +130,66 @@ class AdminApiTest {
         long id = Json.mapper().readTree(list.body()).at("/tokens/0/id").asLong();
         assertThat(node.send(node.gw1(), "DELETE", "/admin/api/auth/tokens/" + id, owner, null).statusCode(), is(200));
         assertThat(node.http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode(), is(401));
+    }
+
+    @Test
+    @Order(5)
+    void sessionsAreSearchedSortedAndPagedByHash() throws Exception {
+        java.util.List<String> hashes = new java.util.ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            hashes.add(org.routstr.common.keys.ApiKeys.hash(node.fundedKey(i * 1000L)));
+        }
+        JsonNode page = json(node.send(node.gw1(), "GET", "/admin/api/sessions?sort=balance&order=desc&limit=10&offset=0", owner, null));
+        assertThat(page.path("sessions").size(), is(10));
+        assertThat(page.at("/sessions/0/balance_msat").asLong(), is(30_000L));
+        assertThat(page.at("/sessions/9/balance_msat").asLong(), is(21_000L));
+        assertThat(page.toString(), not(containsString("sk-")));
+        JsonNode next = json(node.send(node.gw1(), "GET", "/admin/api/sessions?sort=balance&order=desc&limit=10&offset=10", owner, null));
+        assertThat(next.at("/sessions/0/balance_msat").asLong(), is(20_000L));
+        String h = hashes.get(6);
+        JsonNode found = json(node.send(node.gw1(), "GET", "/admin/api/sessions?search=" + h.substring(0, 12), owner, null));
+        assertThat(found.path("total").asLong(), is(1L));
+        assertThat(found.at("/sessions/0/hashed_key").asText(), is(h));
+        JsonNode one = json(node.send(node.gw1(), "GET", "/admin/api/sessions/" + h, owner, null));
+        assertThat(one.path("balance_msat").asLong(), is(7_000L));
+        HttpResponse<String> badSort = node.send(node.gw1(), "GET", "/admin/api/sessions?sort=key_hash;drop", owner, null);
+        assertThat(badSort.statusCode(), is(400));
+        assertThat(json(badSort).at("/detail/field").asText(), is("sort"));
+        assertThat(node.send(node.gw1(), "GET", "/admin/api/sessions/" + "0".repeat(64), owner, null).statusCode(), is(404));
+    }
+
+    @Test
+    @Order(6)
+    void aRevokedKeyStopsOnTheOtherGatewayAndItsBalanceGoesToTheOperator() throws Exception {
+        String key = node.fundedKey(5_000_000);
+        String hash = org.routstr.common.keys.ApiKeys.hash(key);
+        assertThat(node.chat(node.gw2(), key).statusCode(), is(200));   // gateway 2 now has the key in its cache
+        long before = node.ledger.account(hash).orElseThrow().availableMsat();
+        HttpResponse<String> r = node.send(node.gw1(), "POST", "/admin/api/sessions/" + hash + "/revoke", owner, null);
+        assertThat(r.body(), r.statusCode(), is(200));
+        assertThat(json(r).path("forfeited_msat").asLong(), is(before));
+        long t0 = System.nanoTime();
+        int status = 200;
+        while (status == 200 && System.nanoTime() - t0 < 5_000_000_000L) {
+            status = node.chat(node.gw2(), key).statusCode();
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("revoke reached the second gateway after " + ms + " ms");
+        assertThat(status, is(401));
+        assertThat("well before the 10 s key cache expiry", ms < 5_000, is(true));
+        // the in-flight request's reservation is not taken (billing settles it; no billing runs in this test)
+        org.routstr.ledger.Account after = node.ledger.account(hash).orElseThrow();
+        assertThat(after.availableMsat(), is(0L));
+        assertThat(after.balanceMsat(), is(after.reservedMsat()));
+        JsonNode audit = json(node.send(node.gw1(), "GET", "/admin/api/audit?limit=5", owner, null));
+        assertThat(audit.at("/entries/0/action").asText(), is("session.revoke"));
+        assertThat(audit.at("/entries/0/target").asText(), is(hash));
+        HttpResponse<String> again = node.send(node.gw1(), "POST", "/admin/api/sessions/" + hash + "/revoke", owner, null);
+        assertThat("a second revoke takes nothing more", json(again).path("forfeited_msat").asLong(), is(0L));
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.mapper().readTree(r.body());
     }
 
     @Test
