@@ -1,6 +1,7 @@
 package org.routstr.admin;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.helidon.config.Config;
@@ -16,7 +17,9 @@ import org.routstr.admin.auth.AdminGuard;
 import org.routstr.admin.auth.AuthHttpService;
 import org.routstr.admin.auth.AuthSettings;
 import org.routstr.admin.auth.Authenticator;
+import org.routstr.admin.overview.OverviewHttpService;
 import org.routstr.admin.sessions.SessionsHttpService;
+import org.routstr.admin.withdraw.WithdrawHttpService;
 import org.routstr.admin.settings.SettingsHttpService;
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
@@ -25,6 +28,8 @@ import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
+import org.routstr.common.settings.LiveSettings;
+import org.routstr.common.settings.SettingsStore;
 
 /**
  * Starts the admin-service: configuration, database (Helidon DB Client on the shared pool), the control topic, the owner
@@ -60,6 +65,10 @@ public final class Main {
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "admin");
         ControlBus bus = service.onStop(new ControlBus(kafka, service.onStop(Kafka.producer(kafka))));
 
+        LiveSettings live = service.onStop(LiveSettings.start(new SettingsStore(ds), Optional.of(bus),
+                a.get("settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
+        WalletClient wallet = new WalletClient(a.get("wallet-url").asString().orElse("http://127.0.0.1:8001"),
+                config.get("internal.token").asString().orElse(""), a.get("wallet-timeout").as(Duration.class).orElse(Duration.ofSeconds(60)));
         AuditLog audit = new AuditLog(db);
         Authenticator auth = Authenticator.start(db, authSettings);
         AdminGuard guard = new AdminGuard(auth);
@@ -67,13 +76,18 @@ public final class Main {
         SettingsHttpService settings = new SettingsHttpService(db, bus, secretKey);
         AuditHttpService auditHttp = new AuditHttpService(audit);
         SessionsHttpService sessions = new SessionsHttpService(db, ds, bus, audit);
+        OverviewHttpService overview = new OverviewHttpService(wallet, db, live::current);
+        WithdrawHttpService withdraw = new WithdrawHttpService(wallet, db, audit);
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r, guard, authHttp, settings, auditHttp, sessions)));
+                r -> routing(r, guard, authHttp, settings, auditHttp, sessions, overview, withdraw)));
     }
 
     static void routing(HttpRouting.Builder routing, AdminGuard guard, AuthHttpService auth, SettingsHttpService settings,
-                        AuditHttpService audit, SessionsHttpService sessions) {
+                        AuditHttpService audit, SessionsHttpService sessions, OverviewHttpService overview,
+                        WithdrawHttpService withdraw) {
         routing.register(guard)
+                .register("/admin/api/overview", overview)
+                .register("/admin/api/withdraw", withdraw)
                 .register("/admin/api/auth", auth)
                 .register("/admin/api/settings", settings)
                 .register("/admin/api/audit", audit)

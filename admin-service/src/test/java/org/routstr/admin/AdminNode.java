@@ -38,6 +38,10 @@ final class AdminNode implements AutoCloseable {
     final Ledger ledger;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    static final String INTERNAL = "admin-test-internal-token-0123";
+    final org.routstr.testmint.TestMint mint = org.routstr.testmint.TestMint.start();
+    final RunningService wallet;
+
     AdminNode(TestDb db, KafkaSettings kafka) {
         ledger = new Ledger(db.dataSource());
         Db.withConnection(db.dataSource(), c -> {
@@ -47,9 +51,12 @@ final class AdminNode implements AutoCloseable {
                 return ps.executeUpdate();
             }
         });
+        wallet = org.routstr.wallet.Main.start(ServiceSmoke.config(db, kafka, Map.of("wallet.trusted-mints", mint.url(),
+                "internal.token", INTERNAL)));
         // a cheap work factor keeps the many logins of the tests fast; PasswordHasherTest measures the real one
         admin = Main.start(ServiceSmoke.config(db, kafka, Map.of("admin.auth.argon2.memory-kib", "1024",
-                "admin.auth.argon2.iterations", "1", "admin.secret-key", "test-admin-secret")));
+                "admin.auth.argon2.iterations", "1", "admin.secret-key", "test-admin-secret",
+                "admin.wallet-url", "http://127.0.0.1:" + wallet.port(), "internal.token", INTERNAL)));
         firstPassword = Authenticator.takeFirstPassword().orElseThrow();
         gateway1 = org.routstr.gateway.Main.start(ServiceSmoke.config(db, kafka, gatewayConfig()));
         gateway2 = org.routstr.gateway.Main.start(ServiceSmoke.config(db, kafka, gatewayConfig()));
@@ -64,6 +71,8 @@ final class AdminNode implements AutoCloseable {
         m.put("gateway.providers.0.models.0.output-usd-per-m", "60");
         m.put("gateway.secret-key", "test-secret");
         m.put("gateway.routes.admin", "http://127.0.0.1:" + admin.port());
+        m.put("gateway.routes.wallet", "http://127.0.0.1:" + wallet.port());
+        m.put("internal.token", INTERNAL);
         // long on purpose: a change must arrive through the control topic, not the periodic re-read
         m.put("gateway.settings-refresh-interval", "PT120S");
         return m;
@@ -133,6 +142,8 @@ final class AdminNode implements AutoCloseable {
         gateway1.stop();
         gateway2.stop();
         admin.stop();
+        wallet.stop();
+        mint.close();
         upstream.close();
     }
 }
