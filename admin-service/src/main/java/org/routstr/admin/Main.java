@@ -17,6 +17,8 @@ import org.routstr.admin.auth.AdminGuard;
 import org.routstr.admin.auth.AuthHttpService;
 import org.routstr.admin.auth.AuthSettings;
 import org.routstr.admin.auth.Authenticator;
+import org.routstr.admin.logs.LogIndexer;
+import org.routstr.admin.logs.LogsHttpService;
 import org.routstr.admin.overview.OverviewHttpService;
 import org.routstr.admin.sessions.SessionsHttpService;
 import org.routstr.admin.withdraw.WithdrawHttpService;
@@ -26,6 +28,7 @@ import org.routstr.common.db.DbSettings;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 import org.routstr.common.settings.LiveSettings;
@@ -63,7 +66,10 @@ public final class Main {
         Db.migrate(ds);
         DbClient db = AdminDb.create(ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "admin");
-        ControlBus bus = service.onStop(new ControlBus(kafka, service.onStop(Kafka.producer(kafka))));
+        var producer = service.onStop(Kafka.producer(kafka));
+        ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+        service.onStop(LogShipper.install(producer, "admin-service"));
+        service.onStop(new LogIndexer(kafka, db, a.get("logs.retention").as(Duration.class).orElse(Duration.ofDays(7))).start());
 
         LiveSettings live = service.onStop(LiveSettings.start(new SettingsStore(ds), Optional.of(bus),
                 a.get("settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
@@ -78,14 +84,16 @@ public final class Main {
         SessionsHttpService sessions = new SessionsHttpService(db, ds, bus, audit);
         OverviewHttpService overview = new OverviewHttpService(wallet, db, live::current);
         WithdrawHttpService withdraw = new WithdrawHttpService(wallet, db, audit);
+        LogsHttpService logs = new LogsHttpService(db);
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r, guard, authHttp, settings, auditHttp, sessions, overview, withdraw)));
+                r -> routing(r, guard, authHttp, settings, auditHttp, sessions, overview, withdraw, logs)));
     }
 
     static void routing(HttpRouting.Builder routing, AdminGuard guard, AuthHttpService auth, SettingsHttpService settings,
                         AuditHttpService audit, SessionsHttpService sessions, OverviewHttpService overview,
-                        WithdrawHttpService withdraw) {
+                        WithdrawHttpService withdraw, LogsHttpService logs) {
         routing.register(guard)
+                .register("/admin/api/logs", logs)
                 .register("/admin/api/overview", overview)
                 .register("/admin/api/withdraw", withdraw)
                 .register("/admin/api/auth", auth)

@@ -36,7 +36,9 @@ class AdminApiTest {
             new String[] {"GET", "/admin/api/auth/tokens"}, new String[] {"POST", "/admin/api/auth/tokens"},
             new String[] {"DELETE", "/admin/api/auth/tokens/1"}, new String[] {"GET", "/admin/api/sessions"},
             new String[] {"GET", "/admin/api/sessions/" + "ab".repeat(32)},
-            new String[] {"POST", "/admin/api/sessions/" + "ab".repeat(32) + "/revoke"});
+            new String[] {"POST", "/admin/api/sessions/" + "ab".repeat(32) + "/revoke"}, new String[] {"GET", "/admin/api/overview"},
+            new String[] {"GET", "/admin/api/withdraw"}, new String[] {"POST", "/admin/api/withdraw"},
+            new String[] {"GET", "/admin/api/logs"});
     static AdminNode node;
     static AdminNode.Session owner;
 
@@ -186,6 +188,44 @@ class AdminApiTest {
         assertThat(audit.at("/entries/0/target").asText(), is(hash));
         HttpResponse<String> again = node.send(node.gw1(), "POST", "/admin/api/sessions/" + hash + "/revoke", owner, null);
         assertThat("a second revoke takes nothing more", json(again).path("forfeited_msat").asLong(), is(0L));
+    }
+
+    @Test
+    @Order(7)
+    void logSearchFindsRecordsTheServicesWroteWithSecretsRedacted() throws Exception {
+        // every replica logs "settings reloaded" when it applies a change
+        node.send(node.gw1(), "PATCH", "/admin/api/settings", owner, Json.object().put("description", "logs test"));
+        String id = java.util.UUID.randomUUID().toString();
+        System.getLogger("org.routstr.gateway.proxy.Probe").log(System.Logger.Level.WARNING,
+                "upstream failed request_id=" + id + " key sk-0123456789abcdefghij");
+        JsonNode found = awaitLogs("/admin/api/logs?request_id=" + id);
+        JsonNode rec = found.at("/logs/0");
+        assertThat(rec.path("service").asText(), is("gateway"));
+        assertThat(rec.path("level").asText(), is("warning"));
+        assertThat(rec.path("message").asText(), is("upstream failed request_id=" + id + " key sk-[REDACTED]"));
+        JsonNode reloads = awaitLogs("/admin/api/logs?q=settings+reloaded&level=info");
+        assertThat(reloads.at("/logs/0/message").asText(), containsString("settings reloaded"));
+        assertThat(json(node.send(node.gw1(), "GET", "/admin/api/logs?level=error&request_id=" + id, owner, null)).path("logs").size(),
+                   is(0));
+        long newest = json(node.send(node.gw1(), "GET", "/admin/api/logs", owner, null)).path("newest").asLong();
+        System.getLogger("org.routstr.wallet.Probe").log(System.Logger.Level.ERROR, "tail me " + id);
+        JsonNode tail = awaitLogs("/admin/api/logs?after=" + newest + "&q=tail+me");
+        assertThat(tail.at("/logs/0/service").asText(), is("wallet-service"));
+        assertThat(tail.at("/logs/0/id").asLong() > newest, is(true));
+        HttpResponse<String> bad = node.send(node.gw1(), "GET", "/admin/api/logs?level=loud", owner, null);
+        assertThat(json(bad).at("/detail/field").asText(), is("level"));
+    }
+
+    private static JsonNode awaitLogs(String path) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode r = json(node.send(node.gw1(), "GET", path, owner, null));
+            if (r.path("logs").size() > 0) {
+                return r;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no log record for " + path);
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {

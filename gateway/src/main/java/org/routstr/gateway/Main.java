@@ -22,6 +22,7 @@ import org.routstr.common.http.ErrorHandlers;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 import org.routstr.common.settings.LiveSettings;
@@ -86,6 +87,7 @@ public final class Main {
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "gateway");
         KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
         ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+        service.onStop(LogShipper.install(producer, "gateway"));
         Thread.ofVirtual().name("gateway-topics").start(() -> ensureTopics(kafka));
 
         LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, g), Optional.of(bus),

@@ -24,6 +24,7 @@ import org.routstr.common.db.DbSettings;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.LogShipper;
 import org.routstr.common.settings.LiveSettings;
 import org.routstr.common.settings.SettingField;
 import org.routstr.common.settings.SettingsSeed;
@@ -72,7 +73,9 @@ public final class Main {
         Db.migrate(ds);
         Ledger ledger = new Ledger(ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "wallet");
-        ControlBus bus = service.onStop(new ControlBus(kafka, service.onStop(Kafka.producer(kafka))));
+        var producer = service.onStop(Kafka.producer(kafka));
+        ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+        service.onStop(LogShipper.install(producer, "wallet-service"));
         LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, config.get("wallet")), Optional.of(bus),
                 config.get("wallet.settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
         Mints mints = new Mints(settings, () -> live.current().mints(), seed(ds, settings.mnemonic()));

@@ -37,20 +37,21 @@ public final class LogShipper extends Handler {
         setLevel(Level.INFO);
     }
 
-    /** Installs the shipper on the root logger once per JVM (later calls keep the first producer). */
-    public static void install(KafkaProducer<String, byte[]> producer, String service) {
+    /**
+     * Installs the shipper on the root logger once per JVM (later calls keep the first producer); closing the result removes
+     * it again if this call installed it (register it to close before the producer).
+     */
+    public static AutoCloseable install(KafkaProducer<String, byte[]> producer, String service) {
         LogShipper s = new LogShipper(producer, service);
-        if (INSTALLED.compareAndSet(null, s)) {
-            LogManager.getLogManager().getLogger("").addHandler(s);
+        if (!INSTALLED.compareAndSet(null, s)) {
+            return () -> { };
         }
-    }
-
-    /** Removes the shipper (when the service that installed it stops). */
-    public static void uninstall() {
-        LogShipper s = INSTALLED.getAndSet(null);
-        if (s != null) {
-            Logger.getLogger("").removeHandler(s);
-        }
+        LogManager.getLogManager().getLogger("").addHandler(s);
+        return () -> {
+            if (INSTALLED.compareAndSet(s, null)) {
+                Logger.getLogger("").removeHandler(s);
+            }
+        };
     }
 
     @Override
