@@ -19,6 +19,7 @@ import org.routstr.admin.auth.AuthSettings;
 import org.routstr.admin.auth.Authenticator;
 import org.routstr.admin.logs.LogIndexer;
 import org.routstr.admin.logs.LogsHttpService;
+import org.routstr.admin.models.ModelsHttpService;
 import org.routstr.admin.overview.OverviewHttpService;
 import org.routstr.admin.sessions.SessionsHttpService;
 import org.routstr.admin.withdraw.WithdrawHttpService;
@@ -85,14 +86,16 @@ public final class Main {
         OverviewHttpService overview = new OverviewHttpService(wallet, db, live::current);
         WithdrawHttpService withdraw = new WithdrawHttpService(wallet, db, audit);
         LogsHttpService logs = new LogsHttpService(db);
+        ModelsHttpService models = new ModelsHttpService(db, bus, audit);
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r, guard, authHttp, settings, auditHttp, sessions, overview, withdraw, logs)));
+                r -> routing(r, guard, authHttp, settings, auditHttp, sessions, overview, withdraw, logs, models)));
     }
 
     static void routing(HttpRouting.Builder routing, AdminGuard guard, AuthHttpService auth, SettingsHttpService settings,
                         AuditHttpService audit, SessionsHttpService sessions, OverviewHttpService overview,
-                        WithdrawHttpService withdraw, LogsHttpService logs) {
+                        WithdrawHttpService withdraw, LogsHttpService logs, ModelsHttpService models) {
         routing.register(guard)
+                .register("/admin/api/models", models)
                 .register("/admin/api/logs", logs)
                 .register("/admin/api/overview", overview)
                 .register("/admin/api/withdraw", withdraw)

@@ -38,7 +38,8 @@ class AdminApiTest {
             new String[] {"GET", "/admin/api/sessions/" + "ab".repeat(32)},
             new String[] {"POST", "/admin/api/sessions/" + "ab".repeat(32) + "/revoke"}, new String[] {"GET", "/admin/api/overview"},
             new String[] {"GET", "/admin/api/withdraw"}, new String[] {"POST", "/admin/api/withdraw"},
-            new String[] {"GET", "/admin/api/logs"});
+            new String[] {"GET", "/admin/api/logs"}, new String[] {"GET", "/admin/api/models"},
+            new String[] {"PATCH", "/admin/api/models/standin/standin-gpt"});
     static AdminNode node;
     static AdminNode.Session owner;
 

@@ -43,6 +43,20 @@ class LiveSettingsTest {
             System.out.println("fee change seen on both gateways after " + ms + " ms (" + seen1 + "+" + seen2 + " requests)");
             assertThat("well before the 120 s periodic re-read", ms, lessThan(10_000L));
 
+            // a model price edited through the API: catalog.changed reloads both catalogs; 4 x 60 x 2.01 / 1000 rounds up to 483
+            HttpResponse<String> price = node.send(node.gw1(), "PATCH", "/admin/api/models/standin/standin-gpt", s,
+                    Json.object().put("input_usd_per_m", "60").set("aliases", Json.mapper().readTree("[\"gpt-live\"]")));
+            assertThat(price.body(), price.statusCode(), is(200));
+            assertThat(Json.mapper().readTree(price.body()).path("custom").asBoolean(), is(true));
+            awaitCost(node, node.gw1(), key, 483L + 1206L);
+            awaitCost(node, node.gw2(), key, 483L + 1206L);
+            HttpResponse<String> models = node.send(node.gw2(), "GET", "/admin/api/models", s, null);
+            assertThat(Json.mapper().readTree(models.body()).at("/models/0/input_usd_per_m").asText(), is("60"));
+            HttpResponse<String> negative = node.send(node.gw1(), "PATCH", "/admin/api/models/standin/standin-gpt", s,
+                    Json.object().put("output_usd_per_m", "-1"));
+            assertThat(Json.mapper().readTree(negative.body()).at("/detail/field").asText(), is("output_usd_per_m"));
+            assertThat(node.send(node.gw1(), "PATCH", "/admin/api/models/standin/nope", s, Json.object()).statusCode(), is(404));
+
             HttpResponse<String> info = node.send(node.gw2(), "GET", "/v1/info", null, null);
             assertThat(Json.mapper().readTree(info.body()).path("mints").get(0).asText(), is("https://mint.example.com"));
             assertThat(Json.mapper().readTree(info.body()).path("child_key_cost_msats").asLong(), is(250L));
