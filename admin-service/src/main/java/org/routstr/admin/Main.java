@@ -20,6 +20,7 @@ import org.routstr.admin.auth.Authenticator;
 import org.routstr.admin.logs.LogIndexer;
 import org.routstr.admin.logs.LogsHttpService;
 import org.routstr.admin.models.ModelsHttpService;
+import org.routstr.admin.models.ProvidersHttpService;
 import org.routstr.admin.overview.OverviewHttpService;
 import org.routstr.admin.sessions.SessionsHttpService;
 import org.routstr.admin.withdraw.WithdrawHttpService;
@@ -80,21 +81,25 @@ public final class Main {
         Authenticator auth = Authenticator.start(db, authSettings);
         AdminGuard guard = new AdminGuard(auth);
         AuthHttpService authHttp = new AuthHttpService(auth, audit);
-        SettingsHttpService settings = new SettingsHttpService(db, bus, secretKey);
+        Sealer sealer = new Sealer(secretKey);
+        SettingsHttpService settings = new SettingsHttpService(db, bus, sealer);
         AuditHttpService auditHttp = new AuditHttpService(audit);
         SessionsHttpService sessions = new SessionsHttpService(db, ds, bus, audit);
         OverviewHttpService overview = new OverviewHttpService(wallet, db, live::current);
         WithdrawHttpService withdraw = new WithdrawHttpService(wallet, db, audit);
         LogsHttpService logs = new LogsHttpService(db);
         ModelsHttpService models = new ModelsHttpService(db, bus, audit);
+        ProvidersHttpService providers = new ProvidersHttpService(db, bus, audit, sealer);
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r, guard, authHttp, settings, auditHttp, sessions, overview, withdraw, logs, models)));
+                r -> routing(r, guard, authHttp, settings, auditHttp, sessions, overview, withdraw, logs, models, providers)));
     }
 
     static void routing(HttpRouting.Builder routing, AdminGuard guard, AuthHttpService auth, SettingsHttpService settings,
                         AuditHttpService audit, SessionsHttpService sessions, OverviewHttpService overview,
-                        WithdrawHttpService withdraw, LogsHttpService logs, ModelsHttpService models) {
+                        WithdrawHttpService withdraw, LogsHttpService logs, ModelsHttpService models,
+                        ProvidersHttpService providers) {
         routing.register(guard)
+                .register("/admin/api/providers", providers)
                 .register("/admin/api/models", models)
                 .register("/admin/api/logs", logs)
                 .register("/admin/api/overview", overview)

@@ -39,7 +39,9 @@ class AdminApiTest {
             new String[] {"POST", "/admin/api/sessions/" + "ab".repeat(32) + "/revoke"}, new String[] {"GET", "/admin/api/overview"},
             new String[] {"GET", "/admin/api/withdraw"}, new String[] {"POST", "/admin/api/withdraw"},
             new String[] {"GET", "/admin/api/logs"}, new String[] {"GET", "/admin/api/models"},
-            new String[] {"PATCH", "/admin/api/models/standin/standin-gpt"});
+            new String[] {"PATCH", "/admin/api/models/standin/standin-gpt"}, new String[] {"GET", "/admin/api/providers"},
+            new String[] {"POST", "/admin/api/providers"}, new String[] {"PATCH", "/admin/api/providers/standin"},
+            new String[] {"POST", "/admin/api/providers/standin/test"}, new String[] {"POST", "/admin/api/providers/standin/import"});
     static AdminNode node;
     static AdminNode.Session owner;
 
@@ -215,6 +217,53 @@ class AdminApiTest {
         assertThat(tail.at("/logs/0/id").asLong() > newest, is(true));
         HttpResponse<String> bad = node.send(node.gw1(), "GET", "/admin/api/logs?level=loud", owner, null);
         assertThat(json(bad).at("/detail/field").asText(), is("level"));
+    }
+
+    @Test
+    @Order(8)
+    void providersKeepKeysSealedTestTheConnectionAndImportModels() throws Exception {
+        HttpResponse<String> edit = node.send(node.gw1(), "PATCH", "/admin/api/providers/standin", owner,
+                Json.object().put("api_key", "sk-upstream-live-secret-1234"));
+        assertThat(edit.body(), edit.statusCode(), is(200));
+        JsonNode list = json(node.send(node.gw1(), "GET", "/admin/api/providers", owner, null));
+        assertThat(list.at("/providers/0/api_key").asText(), is("[REDACTED]"));
+        assertThat(list.toString(), not(containsString("sk-upstream-live-secret")));
+        JsonNode test = json(node.send(node.gw1(), "POST", "/admin/api/providers/standin/test", owner, null));
+        assertThat(test.toString(), test.path("ok").asBoolean(), is(true));
+        // the gateway opens the key the admin sealed: the upstream receives it on the next paid call (after catalog.changed)
+        String key = node.fundedKey(1_000_000_000);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String seen = "";
+        while (!seen.equals("Bearer sk-upstream-live-secret-1234") && System.nanoTime() < deadline) {
+            assertThat(node.chat(node.gw2(), key).statusCode(), is(200));
+            seen = node.upstream.lastRequest().orElseThrow().headers().getOrDefault("authorization", "");
+            Thread.sleep(50);
+        }
+        assertThat(seen, is("Bearer sk-upstream-live-secret-1234"));
+
+        JsonNode fromUpstream = json(node.send(node.gw1(), "POST", "/admin/api/providers/standin/import", owner, null));
+        assertThat(fromUpstream.toString(), fromUpstream.path("imported").asInt() > 0, is(true));
+        JsonNode catalog = Json.mapper().readTree("""
+                {"data":[{"id":"vendor/priced","context_length":32000,"pricing":{"prompt":"0.000003","completion":"0.000015"}}]}""");
+        JsonNode fromFile = json(node.send(node.gw1(), "POST", "/admin/api/providers/standin/import", owner,
+                Json.object().set("catalog", catalog)));
+        assertThat(fromFile.path("imported").asInt(), is(1));
+        JsonNode models = json(node.send(node.gw1(), "GET", "/admin/api/models", owner, null));
+        JsonNode priced = null;
+        for (JsonNode m : models.path("models")) {
+            if (m.path("id").asText().equals("vendor/priced")) {
+                priced = m;
+            }
+        }
+        assertThat(models.toString(), priced.path("input_usd_per_m").asText(), is("3"));
+        assertThat(priced.path("output_usd_per_m").asText(), is("15"));
+        assertThat(priced.path("enabled").asBoolean(), is(true));
+        HttpResponse<String> badUrl = node.send(node.gw1(), "POST", "/admin/api/providers", owner,
+                Json.object().put("slug", "x").put("base_url", "ftp://nope"));
+        assertThat(json(badUrl).at("/detail/field").asText(), is("base_url"));
+        HttpResponse<String> dup = node.send(node.gw1(), "POST", "/admin/api/providers", owner,
+                Json.object().put("slug", "standin").put("base_url", "http://127.0.0.1:9/v1"));
+        assertThat(dup.statusCode(), is(409));
     }
 
     private static JsonNode awaitLogs(String path) throws Exception {

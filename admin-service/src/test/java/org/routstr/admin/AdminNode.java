@@ -55,7 +55,7 @@ final class AdminNode implements AutoCloseable {
                 "internal.token", INTERNAL)));
         // a cheap work factor keeps the many logins of the tests fast; PasswordHasherTest measures the real one
         admin = Main.start(ServiceSmoke.config(db, kafka, Map.of("admin.auth.argon2.memory-kib", "1024",
-                "admin.auth.argon2.iterations", "1", "admin.secret-key", "test-admin-secret",
+                "admin.auth.argon2.iterations", "1", "gateway.secret-key", "test-secret",
                 "admin.wallet-url", "http://127.0.0.1:" + wallet.port(), "internal.token", INTERNAL)));
         firstPassword = Authenticator.takeFirstPassword().orElseThrow();
         gateway1 = org.routstr.gateway.Main.start(ServiceSmoke.config(db, kafka, gatewayConfig()));

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,7 +77,7 @@ public final class Main {
         var producer = service.onStop(Kafka.producer(kafka));
         ControlBus bus = service.onStop(new ControlBus(kafka, producer));
         service.onStop(LogShipper.install(producer, "wallet-service"));
-        LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, config.get("wallet")), Optional.of(bus),
+        LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, config.get("wallet"), settings), Optional.of(bus),
                 config.get("wallet.settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
         Mints mints = new Mints(settings, () -> live.current().mints(), seed(ds, settings.mnemonic()));
         Receiver receiver = new Receiver(ds, ledger, mints);
@@ -105,11 +106,16 @@ public final class Main {
     }
 
     /** The settings table, seeded on first start with the configured trusted mints, child-key cost and payout address. */
-    private static SettingsStore seededStore(DataSource ds, Config w) {
+    private static SettingsStore seededStore(DataSource ds, Config w, WalletSettings settings) {
         SettingsStore store = new SettingsStore(ds);
         store.seed(new SettingsSeed().list(SettingField.MINTS, w.get("trusted-mints"))
                 .number(SettingField.CHILD_KEY_COST_MSAT, w.get("child-key-cost-msat"))
                 .text(SettingField.LIGHTNING_ADDRESS, w.get("lightning-address")).values());
+        List<String> stored = store.read().mints();
+        if (!stored.isEmpty() && !stored.equals(settings.trustedMints())) {
+            LOG.log(Level.WARNING, "wallet.trusted-mints differs from the stored mints setting " + stored
+                                   + "; the stored value wins (change it with PATCH /admin/api/settings)");
+        }
         return store;
     }
 

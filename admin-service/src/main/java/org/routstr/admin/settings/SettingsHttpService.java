@@ -35,10 +35,10 @@ public final class SettingsHttpService implements HttpService {
     private final ControlBus bus;
     private final Nsec nsec;
 
-    public SettingsHttpService(io.helidon.dbclient.DbClient db, ControlBus bus, Optional<String> secretKey) {
+    public SettingsHttpService(io.helidon.dbclient.DbClient db, ControlBus bus, org.routstr.admin.Sealer sealer) {
         this.repo = new SettingsRepository(db);
         this.bus = bus;
-        this.nsec = new Nsec(secretKey);
+        this.nsec = new Nsec(sealer);
     }
 
     @Override
