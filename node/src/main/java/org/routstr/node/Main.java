@@ -92,8 +92,10 @@ public final class Main {
         progress.line("ready in " + progress.elapsed() + " (JVM up " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
         System.out.println();
         System.out.println("  API          " + base + "/v1        (OpenAI-compatible; health at " + base + "/health)");
-        System.out.println("  dashboard    " + base + "/admin/     (admin-service: only its health endpoint exists so far)");
-        System.out.println("  admin login  no password generated: the admin-service does not have a login yet");
+        System.out.println("  admin API    " + base + "/admin/api/  (log in: POST /admin/api/auth/login {\"password\"})");
+        System.out.println(org.routstr.admin.auth.Authenticator.takeFirstPassword()
+                .map(p -> "  admin login  user admin, one-time password " + p + "  (shown once; a new one is required at first login)")
+                .orElse("  admin login  user admin, with the password you set"));
         demoUrl.ifPresent(u -> System.out.println("  demo tokens  curl -s -X POST " + u + "/demo/token -d '{\"amount_sat\":2000}'"
                                                   + "   (or ./routstr demo-token 2000)"));
         System.out.println("  internal     " + started.internalPorts() + " on 127.0.0.1");

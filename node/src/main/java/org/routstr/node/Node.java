@@ -121,8 +121,18 @@ final class Node {
         // in parallel: each spends most of its start waiting on its pool, its migration lock or its broker connection
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<String, Future<RunningService>> futures = new HashMap<>();
-            starters.forEach((name, start) ->
-                    futures.put(name, pool.submit(() -> start.apply(configs.compose(mains.get(name), loopback)))));
+            starters.forEach((name, start) -> {
+                if (!name.equals("admin")) {
+                    futures.put(name, pool.submit(() -> start.apply(configs.compose(mains.get(name), loopback))));
+                }
+            });
+            // admin-service calls the wallet's internal API (owner balance, withdrawals): it starts once the wallet's port is known
+            Future<RunningService> wallet = futures.get("wallet");
+            futures.put("admin", pool.submit(() -> {
+                Map<String, String> admin = new HashMap<>(loopback);
+                admin.put("admin.wallet-url", "http://127.0.0.1:" + wallet.get().port());
+                return starters.get("admin").apply(configs.compose(mains.get("admin"), admin));
+            }));
             RuntimeException failure = null;
             for (var e : futures.entrySet()) {
                 try {

@@ -4,7 +4,9 @@ import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +22,14 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.kafka.ControlBus;
+import org.routstr.common.kafka.Kafka;
+import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.LogShipper;
+import org.routstr.common.settings.LiveSettings;
+import org.routstr.common.settings.SettingField;
+import org.routstr.common.settings.SettingsSeed;
+import org.routstr.common.settings.SettingsStore;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 import org.routstr.crypto.cashu.nut13.DeterministicSecrets;
@@ -64,7 +74,13 @@ public final class Main {
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "wallet"));
         Db.migrate(ds);
         Ledger ledger = new Ledger(ds);
-        Mints mints = new Mints(settings, seed(ds, settings.mnemonic()));
+        KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "wallet");
+        var producer = service.onStop(Kafka.producer(kafka));
+        ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+        service.onStop(LogShipper.install(producer, "wallet-service"));
+        LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, config.get("wallet"), settings), Optional.of(bus),
+                config.get("wallet.settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
+        Mints mints = new Mints(settings, () -> live.current().mints(), seed(ds, settings.mnemonic()));
         Receiver receiver = new Receiver(ds, ledger, mints);
         Sender sender = new Sender(ds, ledger, mints, settings.lnurlLoopbackHttp());
         Minter minter = new Minter(ds, ledger, mints);
@@ -79,7 +95,7 @@ public final class Main {
         Keys keys = new Keys(ledger, receiver);
         AccountQueries queries = new AccountQueries(ds);
         var balance = new BalanceHttpService(ledger, receiver, keys, queries);
-        var refunds = new RefundHttpService(ledger, sender, keys, settings.primaryMint(), settings.childKeyCostMsat());
+        var refunds = new RefundHttpService(ledger, sender, keys, mints::primary, () -> live.current().childKeyCostMsat());
         var lightning = new LightningHttpService(minter, keys);
         var internal = new InternalHttpService(settings.internalToken(), ledger, receiver, sender,
                 new Settlements(ds, settings.changeWait()), new OwnerFunds(ds, sender));
@@ -90,6 +106,20 @@ public final class Main {
     static void routing(HttpRouting.Builder routing, BalanceHttpService balance, RefundHttpService refunds,
                         LightningHttpService lightning, InternalHttpService internal) {
         routing.register(internal).register(refunds).register(lightning).register(balance);
+    }
+
+    /** The settings table, seeded on first start with the configured trusted mints, child-key cost and payout address. */
+    private static SettingsStore seededStore(DataSource ds, Config w, WalletSettings settings) {
+        SettingsStore store = new SettingsStore(ds);
+        store.seed(new SettingsSeed().list(SettingField.MINTS, w.get("trusted-mints"))
+                .number(SettingField.CHILD_KEY_COST_MSAT, w.get("child-key-cost-msat"))
+                .text(SettingField.LIGHTNING_ADDRESS, w.get("lightning-address")).values());
+        List<String> stored = store.read().mints();
+        if (!stored.isEmpty() && !stored.equals(settings.trustedMints())) {
+            LOG.log(Level.WARNING, "wallet.trusted-mints differs from the stored mints setting " + stored
+                                   + "; the stored value wins (change it with PATCH /admin/api/settings)");
+        }
+        return store;
     }
 
     private static void runJobs(Recovery recovery, ExpiryRefunds expiry) {

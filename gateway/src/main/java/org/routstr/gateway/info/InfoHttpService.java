@@ -3,6 +3,7 @@ package org.routstr.gateway.info;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
@@ -26,9 +27,9 @@ public final class InfoHttpService implements HttpService {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private final Catalog catalog;
     private final Pricer pricer;
-    private final NodeInfo info;
+    private final Supplier<NodeInfo> info;
 
-    public InfoHttpService(Catalog catalog, Pricer pricer, NodeInfo info) {
+    public InfoHttpService(Catalog catalog, Pricer pricer, Supplier<NodeInfo> info) {
         this.catalog = catalog;
         this.pricer = pricer;
         this.info = info;
@@ -79,10 +80,11 @@ public final class InfoHttpService implements HttpService {
     }
 
     private void info(ServerRequest req, ServerResponse res) {
-        send(res, Json.mapper().valueToTree(info));
+        send(res, Json.mapper().valueToTree(info.get()));
     }
 
     private void root(ServerRequest req, ServerResponse res) {
+        NodeInfo info = this.info.get();
         send(res, Json.object().put("name", info.name()).put("description", info.description()).put("version", info.version())
                 .put("status", "running"));
     }

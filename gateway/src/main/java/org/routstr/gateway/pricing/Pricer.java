@@ -17,12 +17,17 @@ import org.routstr.gateway.catalog.Route;
 public final class Pricer {
     private static final BigDecimal MSAT_PER_BTC = BigDecimal.valueOf(100_000_000_000L);
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-    private final PricingSettings settings;
+    private final Supplier<PricingSettings> live;
     private final Supplier<Optional<BigDecimal>> rate;
 
     /** {@code rate} gives the current USD per BTC (normally {@code BtcRate::usdPerBtc}). */
     public Pricer(PricingSettings settings, Supplier<Optional<BigDecimal>> rate) {
-        this.settings = settings;
+        this(() -> settings, rate);
+    }
+
+    /** Prices with whatever {@code settings} gives at each call (the live operator settings). */
+    public Pricer(Supplier<PricingSettings> settings, Supplier<Optional<BigDecimal>> rate) {
+        this.live = settings;
         this.rate = rate;
     }
 
@@ -31,6 +36,7 @@ public final class Pricer {
      * the model's limit) times the choices, per-request and image prices.
      */
     public long estimate(Route r, Budget b) {
+        PricingSettings settings = live.get();
         if (settings.fixedSatsPerRequest() > 0) {
             return settings.fixedSatsPerRequest() * 1000;
         }
@@ -41,7 +47,7 @@ public final class Pricer {
             completion = Math.min(completion, r.maxCompletionTokens().getAsInt());
         }
         BigDecimal usdPerBtc = usdPerBtc();
-        BigDecimal fee = fee(r);
+        BigDecimal fee = fee(r, settings);
         ModelPrices p = r.prices();
         long total = tokens(prompt, p.inputPerM(), fee, usdPerBtc)
                      + tokens(Math.multiplyExact(completion, (long) b.choices()), p.outputPerM(), fee, usdPerBtc)
@@ -51,12 +57,13 @@ public final class Pricer {
 
     /** The cost from reported usage; without usage: the per-request/per-image prices if set, else the reserved estimate. */
     public Cost cost(Route r, Optional<Usage> usage, int images, long reservedMsat) {
+        PricingSettings settings = live.get();
         if (settings.fixedSatsPerRequest() > 0) {
             return new Cost(settings.fixedSatsPerRequest() * 1000, 0, 0, 0, 0, usage.orElse(new Usage(0, 0, 0, 0)), "per_request",
                             usd(settings.fixedSatsPerRequest() * 1000));
         }
         BigDecimal usdPerBtc = usdPerBtc();
-        BigDecimal fee = fee(r);
+        BigDecimal fee = fee(r, settings);
         ModelPrices p = r.prices();
         long base = base(p, images, fee, usdPerBtc);
         if (usage.isEmpty()) {
@@ -77,6 +84,10 @@ public final class Pricer {
 
     /** The total fee multiplier of a route: exchange fee × (provider fee, or the default upstream fee). */
     public BigDecimal fee(Route r) {
+        return fee(r, live.get());
+    }
+
+    private static BigDecimal fee(Route r, PricingSettings settings) {
         return settings.exchangeFee().multiply(r.provider().fee().orElse(settings.upstreamFee()));
     }
 

@@ -3,6 +3,8 @@ package org.routstr.wallet.balance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -35,11 +37,12 @@ public final class RefundHttpService implements HttpService {
     private final Ledger ledger;
     private final Sender sender;
     private final Keys keys;
-    private final String primaryMint;
-    private final long childKeyCostMsat;
+    private final Supplier<String> primaryMint;
+    private final LongSupplier childKeyCostMsat;
     private final LaterChange laterChange;
 
-    public RefundHttpService(Ledger ledger, Sender sender, Keys keys, String primaryMint, long childKeyCostMsat) {
+    /** Mint and child-key cost are read per request (the live settings). */
+    public RefundHttpService(Ledger ledger, Sender sender, Keys keys, Supplier<String> primaryMint, LongSupplier childKeyCostMsat) {
         this.ledger = ledger;
         this.sender = sender;
         this.keys = keys;
@@ -76,7 +79,7 @@ public final class RefundHttpService implements HttpService {
             throw ApiException.badRequest("ongoing_requests", "Cannot refund key. There are ongoing requests for this api key.");
         }
         Optional<Issued> out = a.availableMsat() <= 0 ? Optional.empty()
-                : sender.payOut(prefix + n, "refund", a.keyHash(), Optional.empty(), unit, a.refundMintUrl().orElse(primaryMint),
+                : sender.payOut(prefix + n, "refund", a.keyHash(), Optional.empty(), unit, a.refundMintUrl().orElseGet(primaryMint),
                         a.refundAddress());
         if (out.isEmpty()) {
             out = sender.latest(a.keyHash(), "refund");
@@ -132,7 +135,7 @@ public final class RefundHttpService implements HttpService {
             throw ApiException.badRequest("invalid_count", "Count must be between 1 and 50.");
         }
         var spec = BalanceHttpService.spec(req, body);
-        long cost = childKeyCostMsat * count;
+        long cost = childKeyCostMsat.getAsLong() * count;
         if (cost > 0 && ledger.debit(parent.keyHash(), Optional.of(cost), DebitKind.WITHDRAWAL,
                 "child-keys:" + java.util.UUID.randomUUID(), "child key cost") instanceof DebitResult.Insufficient) {
             throw ApiException.paymentRequired("insufficient_balance",

@@ -1,5 +1,6 @@
 package org.routstr.wallet.internal;
 
+import java.util.function.Supplier;
 import java.util.Optional;
 
 import org.routstr.common.http.ApiException;
@@ -16,9 +17,9 @@ import org.routstr.wallet.mint.Sender;
 public final class LaterChange {
     private final Ledger ledger;
     private final Sender sender;
-    private final String primaryMint;
+    private final Supplier<String> primaryMint;
 
-    public LaterChange(Ledger ledger, Sender sender, String primaryMint) {
+    public LaterChange(Ledger ledger, Sender sender, Supplier<String> primaryMint) {
         this.ledger = ledger;
         this.sender = sender;
         this.primaryMint = primaryMint;
@@ -37,7 +38,7 @@ public final class LaterChange {
         // the n-th later payout has a fixed id: concurrent calls share one, and a failed one is retried under the next
         String id = "x-cashu-change:later:" + keyHash + ":" + sender.count(keyHash, "change");
         Optional<Issued> paid = sender.payOut(id, "change", keyHash, Optional.empty(), a.refundUnit().orElse("sat"),
-                                              a.refundMintUrl().orElse(primaryMint));
+                                              a.refundMintUrl().orElseGet(primaryMint));
         return paid.isPresent() ? paid : sender.latest(keyHash, "change");
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.routstr.crypto.cashu.CashuException;
 import org.routstr.crypto.cashu.client.CashuWallet;
@@ -20,6 +21,7 @@ import org.routstr.wallet.WalletSettings;
  */
 public final class Mints {
     private final WalletSettings settings;
+    private final Supplier<List<String>> live;
     private final byte[] seed;
     private static final long KEYSET_TTL_MILLIS = 60_000;
 
@@ -27,7 +29,13 @@ public final class Mints {
     private final Map<String, Cached> keysets = new ConcurrentHashMap<>();
 
     public Mints(WalletSettings settings, byte[] seed) {
+        this(settings, List::of, seed);
+    }
+
+    /** {@code live} gives the operator's current trusted mints (the live settings); empty falls back to the configuration. */
+    public Mints(WalletSettings settings, Supplier<List<String>> live, byte[] seed) {
         this.settings = settings;
+        this.live = live;
         this.seed = seed.clone();
     }
 
@@ -41,15 +49,17 @@ public final class Mints {
     }
 
     public String primary() {
-        return settings.primaryMint();
+        return trusted().getFirst();
     }
 
+    /** The trusted mints now, the first is primary. */
     public List<String> trusted() {
-        return settings.trustedMints();
+        List<String> now = live.get();
+        return now.isEmpty() ? settings.trustedMints() : now;
     }
 
     public boolean isTrusted(String url) {
-        return settings.trustedMints().contains(url);
+        return trusted().contains(url);
     }
 
     public boolean foreignAllowed() {
