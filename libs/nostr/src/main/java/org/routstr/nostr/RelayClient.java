@@ -131,6 +131,11 @@ public final class RelayClient implements AutoCloseable {
         }
     }
 
+    /** Sends a raw message (tests speak to the relay with it). */
+    boolean sendRaw(String text) {
+        return connection.send(text);
+    }
+
     private void onOpen() {
         subs.forEach((id, s) -> connection.send(reqMessage(id, s.filters())));
         pending.values().forEach(p -> connection.send(eventMessage(p.event())));
