@@ -7,14 +7,13 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import org.routstr.crypto.Hex;
 import org.routstr.crypto.Secp256k1;
 
 /**
- * A signed Nostr event. The id is SHA-256 of the compact JSON {@code [0,pubkey,created_at,kind,tags,content]}, which
- * Jackson's default output writes exactly as NIP-01 asks (short escapes, everything else verbatim).
+ * A signed Nostr event. The id is SHA-256 of the compact JSON {@code [0,pubkey,created_at,kind,tags,content]}, written
+ * by hand as NIP-01 and the JavaScript clients write it.
  *
  * @see <a href="https://github.com/nostr-protocol/nips/blob/master/01.md">NIP-01</a>
  */
@@ -30,16 +29,46 @@ public record Event(String id, String pubkey, @JsonProperty("created_at") long c
         return new Event(id, keys.pubkey(), createdAt, kind, tags, content, Hex.encode(Schnorr.sign(keys, Hex.decode(id))));
     }
 
-    /** The NIP-01 serialization whose SHA-256 is the id. */
+    /**
+     * The NIP-01 serialization whose SHA-256 is the id: compact, the seven short escapes, other control characters as
+     * lowercase {@code \\u00xx} (what JavaScript's JSON.stringify writes, where Jackson would write uppercase), the rest verbatim.
+     */
     public static String serialize(String pubkey, long createdAt, int kind, List<List<String>> tags, String content) {
-        ArrayNode a = NostrJson.mapper().createArrayNode().add(0).add(pubkey).add(createdAt).add(kind);
-        ArrayNode t = a.addArray();
-        tags.forEach(tag -> {
-            ArrayNode one = t.addArray();
-            tag.forEach(one::add);
-        });
-        a.add(content);
-        return NostrJson.write(a);
+        StringBuilder sb = new StringBuilder(128 + content.length()).append("[0,");
+        string(sb, pubkey).append(',').append(createdAt).append(',').append(kind).append(",[");
+        for (int i = 0; i < tags.size(); i++) {
+            sb.append(i == 0 ? "[" : ",[");
+            List<String> tag = tags.get(i);
+            for (int j = 0; j < tag.size(); j++) {
+                string(j == 0 ? sb : sb.append(','), tag.get(j));
+            }
+            sb.append(']');
+        }
+        return string(sb.append("],"), content).append(']').toString();
+    }
+
+    private static StringBuilder string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"');
     }
 
     public static String computeId(String pubkey, long createdAt, int kind, List<List<String>> tags, String content) {

@@ -59,6 +59,13 @@ class EventTest {
     }
 
     @Test
+    void controlCharactersAreEscapedInLowercaseLikeJavaScript() {
+        // nostr-tools hashes JSON.stringify output: "\u001f", where Jackson would write "\u001F" (a different id)
+        assertThat(Event.serialize("p", 1, 1, List.of(List.of("t", "\u001f")), "\u0001\u001e\b\f\n\r\t\"\\/é"),
+                   is("[0,\"p\",1,1,[[\"t\",\"\\u001f\"]],\"\\u0001\\u001e\\b\\f\\n\\r\\t\\\"\\\\/é\"]"));
+    }
+
+    @Test
     void strictParsingRefusesWrongTypes() {
         ObjectNode good = (ObjectNode) NostrJson.read(Event.sign(Keys.generate(), 1, 1, List.of(List.of("a", "b")), "c").toJson());
         List<ObjectNode> bad = new ArrayList<>();
