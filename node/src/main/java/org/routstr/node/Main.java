@@ -82,8 +82,10 @@ public final class Main {
         String host = s.host().isEmpty() ? (demo.isPresent() ? "127.0.0.1" : "0.0.0.0") : s.host();
         NodeSettings eff = new NodeSettings(s.dataDir(), s.configFile(), host, s.port(), s.dbUrl(), s.dbUser(), s.dbPassword(),
                                             s.kafka(), s.demo(), s.demoPort(), s.demoMintPort(), s.demoUpstreamPort(), s.dbDurable());
-        // encrypts upstream API keys at rest; below the environment and the config file, so GATEWAY_SECRET_dash_KEY still wins
-        Map<String, String> defaults = Map.of("gateway.secret-key", kept(s.dataDir(), "gateway-secret.key"));
+        // encrypts upstream API keys and the Nostr nsec at rest; below the environment and the config file, so
+        // GATEWAY_SECRET_dash_KEY and DISCOVERY_SECRET_dash_KEY still win
+        String secret = kept(s.dataDir(), "gateway-secret.key");
+        Map<String, String> defaults = Map.of("gateway.secret-key", secret, "discovery.secret-key", secret);
         Node.Started started = node.start(eff, token, defaults, demo);
         Optional<String> demoUrl = demo.map(d -> startFaucet(node, s.demoPort()));
         String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;

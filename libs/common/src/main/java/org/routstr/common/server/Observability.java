@@ -1,10 +1,12 @@
 package org.routstr.common.server;
 
 import java.sql.Connection;
+import java.util.List;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -21,7 +23,13 @@ public final class Observability {
 
     /** The observe feature; readiness includes a database round trip when a pool is given. */
     public static ObserveFeature feature(Optional<DataSource> db) {
+        return feature(db, List.of());
+    }
+
+    /** The observe feature with a service's own checks added (for example discovery's Nostr key state). */
+    public static ObserveFeature feature(Optional<DataSource> db, List<HealthCheck> checks) {
         var health = HealthObserver.builder().endpoint("health").details(true);
+        checks.forEach(health::addCheck);
         db.ifPresent(ds -> health.addCheck(() -> dbCheck(ds), HealthCheckType.READINESS, "database"));
         return ObserveFeature.builder()
                 .endpoint("/")
