@@ -11,6 +11,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 
@@ -34,7 +35,7 @@ public final class Main {
     public static RunningService start(Config config) {
         RunningService service = new RunningService("discovery-service");
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "discovery"));
-        Db.migrate(ds);
+        Migrations.apply(config.get("db"), ds);
         return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));
     }
 

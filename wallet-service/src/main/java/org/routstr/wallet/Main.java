@@ -20,6 +20,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 import org.routstr.crypto.cashu.nut13.DeterministicSecrets;
@@ -61,7 +62,7 @@ public final class Main {
         WalletSettings settings = WalletSettings.from(config);
         RunningService service = new RunningService("wallet-service");
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "wallet"));
-        Db.migrate(ds);
+        Migrations.apply(config.get("db"), ds);
         Ledger ledger = new Ledger(ds);
         Mints mints = new Mints(settings, seed(ds, settings.mnemonic()));
         Receiver receiver = new Receiver(ds, ledger, mints);
