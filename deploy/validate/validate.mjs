@@ -28,21 +28,24 @@ function closed(schema) {
   return out;
 }
 
-const crdValidators = new Map();   // "group/version/Kind" -> ajv validator
+const crdSchemas = new Map();   // "group/version/Kind" -> schema, compiled on first use (the CRDs are large)
+const crdValidators = new Map();
 for (const f of readdirSync(crdDir).filter((n) => n.endsWith(".yaml"))) {
   for (const doc of parseAllDocuments(readFileSync(join(crdDir, f), "utf8"))) {
     const crd = doc.toJS();
     if (crd?.kind !== "CustomResourceDefinition") continue;
     for (const v of crd.spec.versions) {
       if (!v.served) continue;
-      crdValidators.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, ajv.compile(closed(v.schema.openAPIV3Schema)));
+      crdSchemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
     }
   }
 }
 
 async function validate(o) {
   const [g, v] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : [null, o.apiVersion];
-  const crd = crdValidators.get(`${g}/${v}/${o.kind}`);
+  const key = `${g}/${v}/${o.kind}`;
+  if (crdSchemas.has(key) && !crdValidators.has(key)) crdValidators.set(key, ajv.compile(closed(crdSchemas.get(key))));
+  const crd = crdValidators.get(key);
   if (crd) {
     if (!crd(o)) throw new Error(ajv.errorsText(crd.errors, { dataVar: o.kind }));
     return "crd";
@@ -69,10 +72,10 @@ for (const file of process.argv.slice(2)) {
     try {
       const by = await validate(o);
       ok++;
-      console.log(`ok   ${name} (${by})`);
+      console.log(`ok   ${file}: ${name} (${by})`);
     } catch (e) {
       failed++;
-      console.log(`FAIL ${name}: ${e.message}`);
+      console.log(`FAIL ${file}: ${name}: ${e.message}`);
     }
   }
 }

@@ -51,8 +51,14 @@ final class Manifests {
         }
     }
 
-    /** The overlay rendered by kubectl's built-in Kustomize. */
+    private static final Map<String, String> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The overlay rendered by kubectl's built-in Kustomize (once per test JVM). */
     static String render(String overlay) {
+        return RENDERED.computeIfAbsent(overlay, Manifests::kustomize);
+    }
+
+    private static String kustomize(String overlay) {
         Run r = run(DEPLOY, null, List.of("kubectl", "kustomize", "overlays/" + overlay));
         if (r.code() != 0) {
             throw new AssertionError("kubectl kustomize overlays/" + overlay + " failed:\n" + r.out());

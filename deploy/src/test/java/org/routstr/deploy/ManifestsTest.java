@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -49,22 +50,46 @@ class ManifestsTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("overlays")
-    void rendersAndEveryObjectValidatesAgainstItsSchema(String overlay) {
-        Manifests.Run r = validate(Manifests.render(overlay));
+    @Test
+    void everyOverlayRendersAndEveryObjectValidatesAgainstItsSchema(@TempDir Path dir) throws Exception {
+        List<String> files = new java.util.ArrayList<>();
+        for (String overlay : Manifests.OVERLAYS) {
+            Files.writeString(dir.resolve(overlay + ".yaml"), Manifests.render(overlay));
+            files.add(dir.resolve(overlay + ".yaml").toString());
+        }
+        Manifests.Run r = validate(files);
         assertThat(r.out(), r.code(), is(0));
         assertThat(r.out(), not(containsString("FAIL")));
+        for (String f : files) {
+            assertThat(r.out(), containsString("ok   " + f + ": Deployment/gateway (kubernetes-models)"));
+        }
+        assertThat(r.out(), containsString("single-node.yaml: KafkaTopic/routstr-usage-v1 (crd)"));
+        assertThat(r.out(), containsString("production.yaml: Pooler/routstr-db-pooler (crd)"));
     }
 
     @Test
-    void theValidatorRejectsWrongTypesMisspelledCrdFieldsAndUnknownKinds() {
+    void theValidatorRejectsWrongTypesMisspelledCrdFieldsAndUnknownKinds(@TempDir Path dir) throws Exception {
         String good = Manifests.render("production");
-        assertRejected(good.replace("partitions: 4", "partitions: four"), "KafkaTopic/routstr-usage-v1: KafkaTopic/spec/partitions must be integer");
-        assertRejected(good.replace("  instances: 3", "  instancez: 3"), "Cluster/routstr-db");
-        assertRejected(good.replace("poolMode: transaction", "poolMode: txn"), "Pooler/routstr-db-pooler");
-        assertRejected(good.replaceFirst("replicas: 3\n", "replicas: \"three\"\n"), "Deployment/gateway: data/spec/replicas must be integer");
-        assertRejected(good + "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n", "Widget/w: no schema for example.com/v1 Widget");
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put(good.replace("partitions: 4", "partitions: four"), "KafkaTopic/routstr-usage-v1: KafkaTopic/spec/partitions must be integer");
+        bad.put(good.replace("  instances: 3", "  instancez: 3"), "Cluster/routstr-db: Cluster/spec must have required property 'instances'");
+        bad.put(good.replace("poolMode: transaction", "poolMode: txn"), "Pooler/routstr-db-pooler: Pooler/spec/pgbouncer/poolMode must be equal to one of the allowed values");
+        bad.put(good.replace("    topicOperator: {}", "    topicOperatr: {}"), "Kafka/routstr: Kafka/spec/entityOperator must NOT have additional properties");
+        bad.put(good.replaceFirst("replicas: 3\n", "replicas: \"three\"\n"), "Deployment/gateway: data/spec/replicas must be integer");
+        bad.put(good + "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n", "Widget/w: no schema for example.com/v1 Widget");
+        List<String> files = new java.util.ArrayList<>();
+        for (String manifests : bad.keySet()) {
+            Path f = dir.resolve("broken-" + files.size() + ".yaml");
+            Files.writeString(f, manifests);
+            files.add(f.toString());
+        }
+        Manifests.Run r = validate(files);
+        assertThat(r.out(), r.code(), is(1));
+        int i = 0;
+        for (String expected : bad.values()) {
+            assertThat(r.out(), containsString("FAIL " + files.get(i++) + ": " + expected));
+        }
+        assertThat(r.out(), containsString("9 invalid"));
     }
 
     @ParameterizedTest
@@ -166,14 +191,10 @@ class ManifestsTest {
         assertThat(Invariants.noSecrets(Manifests.objects(bad)), hasItem("ConfigMap routstr-common holds a secret: DB_PASSWORD"));
     }
 
-    private static void assertRejected(String manifests, String expected) {
-        Manifests.Run r = validate(manifests);
-        assertThat(r.out(), r.code(), is(1));
-        assertThat(r.out(), containsString("FAIL " + expected));
-    }
-
-    private static Manifests.Run validate(String manifests) {
-        return Manifests.run(VALIDATE, manifests, List.of("node", "validate.mjs", "-"));
+    private static Manifests.Run validate(List<String> files) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("node", "validate.mjs"));
+        cmd.addAll(files);
+        return Manifests.run(VALIDATE, null, cmd);
     }
 
     private static int billingPartitions() {
