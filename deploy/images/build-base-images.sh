@@ -17,7 +17,15 @@ PG=local/routstr-postgres:15
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' kafka/pom.xml)
 KAFKA=local/routstr-kafka:$KAFKA_VERSION
 RECIPE=$(cat "$(basename "$0")" kafka/pom.xml postgres/entrypoint.sh kafka/entrypoint.sh | sha256sum | cut -c1-16)
-: "${JAVA_HOME:?set JAVA_HOME to a JDK 21 or newer}"
+# the runtime is jlinked from this JDK; the service images' JVM flags need 24 or newer (Temurin 25 here)
+jdk_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+if [ -z "${JAVA_HOME:-}" ] || [ "$(jdk_major "$JAVA_HOME")" -lt 24 ] 2>/dev/null; then
+  for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    [ -x "$j/bin/jlink" ] && [ "$(jdk_major "$j")" -ge 24 ] 2>/dev/null && JAVA_HOME=$j && break
+  done
+fi
+[ -x "${JAVA_HOME:-}/bin/jlink" ] || { echo "base-images: no JDK 24+ with jlink found (set JAVA_HOME)" >&2; exit 1; }
+export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
 mkdir -p "$CACHE"
 
 say() { echo "base-images: $*" >&2; }
