@@ -27,6 +27,7 @@ import org.routstr.admin.withdraw.WithdrawHttpService;
 import org.routstr.admin.settings.SettingsHttpService;
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
@@ -65,7 +66,7 @@ public final class Main {
                 .or(() -> config.get("gateway.secret-key").asString().filter(s -> !s.isBlank()));
         RunningService service = new RunningService("admin-service");
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "admin"));
-        Db.migrate(ds);
+        Migrations.apply(config.get("db"), ds);
         DbClient db = AdminDb.create(ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "admin");
         var producer = service.onStop(Kafka.producer(kafka));

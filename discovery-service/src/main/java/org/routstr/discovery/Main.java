@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
 import org.routstr.common.events.ControlEvent;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
@@ -54,7 +55,7 @@ public final class Main {
         Config d = config.get("discovery");
         DiscoverySettings settings = DiscoverySettings.from(d);
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "discovery"));
-        Db.migrate(ds);
+        Migrations.apply(config.get("db"), ds);
         SettingsIdentitySource identity = new SettingsIdentitySource(ds, IdentityDefaults.from(d));
         RelayOptions relayOptions = new RelayOptions(settings.relayTimeout(), settings.relayTimeout(),
                 new Backoff(settings.backoffInitial(), settings.backoffMax(), 0.2));

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
 import org.routstr.common.events.ControlEvent;
 import org.routstr.common.http.ErrorHandlers;
 import org.routstr.common.kafka.ControlBus;
@@ -84,7 +85,7 @@ public final class Main {
         Duration refreshEvery = g.get("refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(60));
 
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "gateway"));
-        Db.migrate(ds);
+        Migrations.apply(config.get("db"), ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "gateway");
         KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka, UsagePublisher.PRODUCER));
         ControlBus bus = service.onStop(new ControlBus(kafka, producer));

@@ -22,6 +22,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
@@ -72,7 +73,7 @@ public final class Main {
         WalletSettings settings = WalletSettings.from(config);
         RunningService service = new RunningService("wallet-service");
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "wallet"));
-        Db.migrate(ds);
+        Migrations.apply(config.get("db"), ds);
         Ledger ledger = new Ledger(ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "wallet");
         var producer = service.onStop(Kafka.producer(kafka));
