@@ -60,7 +60,7 @@ public final class FrontDoorHttpService implements HttpService {
         HttpClientRequest out = client.method(req.prologue().method())
                 .uri(base + req.path().rawPath() + (query.isEmpty() ? "" : "?" + query))
                 .skipUriEncoding(true);
-        Headers.copy(req.headers(), out, true);
+        Headers.copyFrontDoor(req.headers(), out);
         out.header(RequestIds.HEADER, id);
         req.headers().contentLength().ifPresent(l -> out.header(io.helidon.http.HeaderNames.CONTENT_LENGTH, String.valueOf(l)));
         try (HttpClientResponse in = send(out, req)) {

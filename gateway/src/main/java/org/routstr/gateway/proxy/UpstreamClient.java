@@ -42,7 +42,7 @@ final class UpstreamClient {
         for (Route r : routes) {
             HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint)
                     .readTimeout(stream ? settings.streamTimeout() : settings.upstreamTimeout());
-            Headers.copy(headers, req, false);
+            Headers.copyUpstream(headers, req);
             r.provider().apiKey().ifPresent(k -> req.header(HeaderNames.AUTHORIZATION, "Bearer " + k));
             HttpClientResponse res;
             try {
@@ -84,7 +84,7 @@ final class UpstreamClient {
     /** Streams an upload (audio) to the first route only: its body cannot be replayed to a second one. */
     Outcome upload(Route r, String endpoint, ServerRequestHeaders headers, long contentLength, byte[] prefix, InputStream rest) {
         HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint).readTimeout(settings.upstreamTimeout());
-        Headers.copy(headers, req, false);
+        Headers.copyUpstream(headers, req);
         if (contentLength >= 0) {
             req.header(HeaderNames.CONTENT_LENGTH, String.valueOf(contentLength));
         }
