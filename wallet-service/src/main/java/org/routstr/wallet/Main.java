@@ -65,7 +65,7 @@ public final class Main {
         Ledger ledger = new Ledger(ds);
         Mints mints = new Mints(settings, seed(ds, settings.mnemonic()));
         Receiver receiver = new Receiver(ds, ledger, mints);
-        Sender sender = new Sender(ds, ledger, mints, settings.lnurlLoopbackHttp());
+        Sender sender = new Sender(ds, ledger, mints);
         Minter minter = new Minter(ds, ledger, mints);
         Recovery recovery = new Recovery(ds, mints, receiver, sender, minter);
         ExpiryRefunds expiry = new ExpiryRefunds(ds, sender);
