@@ -33,6 +33,7 @@ import org.routstr.wallet.internal.OwnerFunds;
 import org.routstr.wallet.internal.Settlements;
 import org.routstr.wallet.lightning.LightningHttpService;
 import org.routstr.wallet.mint.ExpiryRefunds;
+import org.routstr.wallet.mint.InvoiceWatcher;
 import org.routstr.wallet.mint.Minter;
 import org.routstr.wallet.mint.Mints;
 import org.routstr.wallet.mint.Receiver;
@@ -73,6 +74,8 @@ public final class Main {
         service.onStop(jobs::shutdownNow);
         long every = settings.recoveryInterval().toMillis();
         jobs.scheduleWithFixedDelay(() -> runJobs(recovery, expiry), 0, every, TimeUnit.MILLISECONDS);
+        InvoiceWatcher watcher = new InvoiceWatcher(ds, minter);
+        jobs.scheduleWithFixedDelay(() -> watch(watcher), 0, settings.invoiceWatch().toMillis(), TimeUnit.MILLISECONDS);
         Keys keys = new Keys(ledger, receiver);
         AccountQueries queries = new AccountQueries(ds);
         var balance = new BalanceHttpService(ledger, receiver, keys, queries);
@@ -96,6 +99,15 @@ public final class Main {
         } catch (RuntimeException e) {
             // a job failure (database or mint down) must not stop the schedule
             LOG.log(Level.WARNING, "wallet job failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void watch(InvoiceWatcher watcher) {
+        try {
+            watcher.runOnce();
+        } catch (RuntimeException e) {
+            // a mint or database outage must not stop the schedule
+            LOG.log(Level.WARNING, "lightning watcher failed: " + e.getMessage());
         }
     }
 

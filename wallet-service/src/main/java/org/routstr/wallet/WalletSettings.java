@@ -19,10 +19,11 @@ import io.helidon.config.Config;
  * @param childKeyCostMsat  price of one child key
  * @param allowedHosts      hosts a client-chosen URL (foreign mint, LNURL) may name although plain http or not public
  *                          (tests and demo mode allow 127.0.0.1); trusted mints need no entry
+ * @param invoiceWatch      how often unpaid Lightning invoices are checked at their mint (credited without polling)
  */
 public record WalletSettings(List<String> trustedMints, boolean foreignMints, Optional<String> mnemonic, String internalToken,
                              Duration mintTimeout, Duration changeWait, Duration recoveryInterval, long childKeyCostMsat,
-                             java.util.Set<String> allowedHosts) {
+                             java.util.Set<String> allowedHosts, Duration invoiceWatch) {
     public WalletSettings {
         allowedHosts = java.util.Set.copyOf(allowedHosts);
         trustedMints = trustedMints.stream().map(WalletSettings::normalise).distinct().toList();
@@ -52,7 +53,8 @@ public record WalletSettings(List<String> trustedMints, boolean foreignMints, Op
                 w.get("child-key-cost-msat").asLong().orElse(0L),
                 java.util.Set.copyOf(w.get("allowed-hosts").asList(String.class)
                         .orElseGet(() -> w.get("allowed-hosts").asString().map(s -> List.of(s.split(","))).orElse(List.of()))
-                        .stream().map(String::strip).filter(s -> !s.isEmpty()).toList()));
+                        .stream().map(String::strip).filter(s -> !s.isEmpty()).toList()),
+                w.get("invoice-watch-interval").as(Duration.class).orElse(Duration.ofSeconds(5)));
     }
 
     /** The primary mint. */

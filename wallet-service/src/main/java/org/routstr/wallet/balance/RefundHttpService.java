@@ -80,7 +80,9 @@ public final class RefundHttpService implements HttpService {
         }
         Issued issued = out.orElseThrow(() -> ApiException.badRequest("no_balance",
                 a.availableMsat() > 0 ? "Balance too small to refund" : "No balance to refund"));
-        sendIssued(req, res, issued, false);
+        // a sat refund pays whole sats; the sub-sat rest stays on the key (README: "Sub-sat remainders")
+        long left = ledger.account(a.keyHash()).map(Account::availableMsat).orElse(0L);
+        sendIssued(req, res, issued, false, Optional.of(left));
     }
 
     private long countBefore(Account a) {
@@ -91,10 +93,10 @@ public final class RefundHttpService implements HttpService {
     private void lostChange(ServerRequest req, ServerResponse res, String token) {
         String hash = Receiver.tokenHash(token);
         Issued change = sender.latest(hash, "change").orElseThrow(() -> ApiException.notFound("Refund not found"));
-        sendIssued(req, res, change, true);
+        sendIssued(req, res, change, true, Optional.empty());
     }
 
-    static void sendIssued(ServerRequest req, ServerResponse res, Issued issued, boolean header) {
+    static void sendIssued(ServerRequest req, ServerResponse res, Issued issued, boolean header, Optional<Long> msatsLeft) {
         switch (issued.state()) {
             case "pending" -> {
                 res.header(HeaderNames.RETRY_AFTER, "2");
@@ -106,6 +108,7 @@ public final class RefundHttpService implements HttpService {
                 ObjectNode n = issued.recipient().isPresent() ? Json.object().put("recipient", issued.recipient().get())
                         : Json.object().put("token", issued.token().orElseThrow());
                 n.put(issued.unit().equals("msat") ? "msats" : "sats", Long.toString(issued.amount()));
+                msatsLeft.ifPresent(m -> n.put("msats_left", m));
                 if (header) {
                     res.header(HeaderNames.create("X-Cashu"), issued.token().orElseThrow());
                 }

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -48,6 +50,22 @@ final class InvoiceRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
+        }
+    }
+
+    /** Unpaid invoices still worth asking about (not past expiry plus a day's grace), oldest check first. */
+    static List<Invoice> watched(Connection c, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT * FROM lightning_invoices WHERE status = 'pending' AND expires_at > now() - interval '1 day'
+                 ORDER BY created_at LIMIT ?""")) {
+            ps.setInt(1, limit);
+            List<Invoice> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
         }
     }
 

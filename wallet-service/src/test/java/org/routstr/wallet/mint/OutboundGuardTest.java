@@ -51,7 +51,7 @@ class OutboundGuardTest {
     @Test
     void foreignMintWalletsAreCachedBoundedly() {
         Mints mints = new Mints(new WalletSettings(List.of("http://127.0.0.1:3338"), true, Optional.empty(), "0123456789abcdef0123",
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30), 0, Set.of("127.0.0.1")), new byte[64]);
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30), 0, Set.of("127.0.0.1"), Duration.ofSeconds(5)), new byte[64]);
         for (int i = 0; i < 1000; i++) {
             mints.wallet("http://127.0.0.1:1/mint" + i);
         }
