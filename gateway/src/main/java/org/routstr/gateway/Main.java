@@ -20,6 +20,7 @@ import org.routstr.common.db.DbSettings;
 import org.routstr.common.db.Migrations;
 import org.routstr.common.events.ControlEvent;
 import org.routstr.common.http.ErrorHandlers;
+import org.routstr.common.http.RequestIds;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
@@ -142,7 +143,11 @@ public final class Main {
     }
 
     static void routing(HttpRouting.Builder routing, InfoHttpService info, ProxyHttpService proxy, FrontDoorHttpService frontDoor) {
-        routing.error(WalletException.class, (req, res, e) -> {
+        routing.addFilter((chain, req, res) -> {
+                    RequestIds.assignFresh(req, res);
+                    chain.proceed();
+                })
+                .error(WalletException.class, (req, res, e) -> {
                     res.status(Status.create(e.status()));
                     res.header(HeaderValues.CONTENT_TYPE_JSON);
                     res.send(e.body());

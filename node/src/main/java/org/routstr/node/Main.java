@@ -93,7 +93,7 @@ public final class Main {
         writeNodeJson(s.dataDir(), base, started, demoUrl, log);
         progress.line("ready in " + progress.elapsed() + " (JVM up " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
         System.out.println();
-        System.out.println("  API          " + base + "/v1        (OpenAI-compatible; health at " + base + "/health)");
+        System.out.println("  API          " + base + "/v1        (OpenAI-compatible; bare health at " + base + "/health/ready)");
         System.out.println("  admin API    " + base + "/admin/api/  (log in: POST /admin/api/auth/login {\"password\"})");
         System.out.println(org.routstr.admin.auth.Authenticator.takeFirstPassword()
                 .map(p -> "  admin login  user admin, one-time password " + p + "  (shown once; a new one is required at first login)")
@@ -101,6 +101,7 @@ public final class Main {
         demoUrl.ifPresent(u -> System.out.println("  demo tokens  curl -s -X POST " + u + "/demo/token -d '{\"amount_sat\":2000}'"
                                                   + "   (or ./routstr demo-token 2000)"));
         System.out.println("  internal     " + started.internalPorts() + " on 127.0.0.1");
+        System.out.println("  metrics      " + started.metricsPorts() + " on 127.0.0.1 (/metrics, detailed /health; never public)");
         System.out.println("  logs         " + log);
         System.out.println("  stop         Ctrl-C (or SIGTERM)");
         System.out.flush();
@@ -158,6 +159,7 @@ public final class Main {
                 .put("kafka", st.kafka()).put("log", log.toString());
         demoUrl.ifPresent(u -> json.put("demo", u));
         st.internalPorts().forEach((k, v) -> json.with("internal").put(k, "http://127.0.0.1:" + v));
+        st.metricsPorts().forEach((k, v) -> json.with("metrics").put(k, "http://127.0.0.1:" + v));
         try {
             Path tmp = dataDir.resolve("node.json.tmp");
             Files.write(tmp, Json.bytes(json));

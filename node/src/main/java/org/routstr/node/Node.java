@@ -39,7 +39,8 @@ final class Node {
     }
 
     /** What the startup produced, for the banner and {@code node.json}. */
-    record Started(String dbUrl, boolean embeddedDb, String kafka, int gatewayPort, Map<String, Integer> internalPorts) {
+    record Started(String dbUrl, boolean embeddedDb, String kafka, int gatewayPort, Map<String, Integer> internalPorts,
+                   Map<String, Integer> metricsPorts) {
     }
 
     /** Starts everything; on failure stops what already runs and rethrows. */
@@ -86,7 +87,7 @@ final class Node {
                 configs.compose(org.routstr.billing.Main.class, Map.of()).get("billing.consumer.group").asString().orElse("billing")));
 
         // billing's static member id: restarted after a kill -9 it gets its partitions at once, not after its session timeout
-        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0",
+        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0", "server.internal-port", "0",
                                               "billing.consumer.instance-id", "routstr-node-billing");
         progress.step("billing, wallet, admin and discovery services", () -> {
             startInternal(configs, loopback);
@@ -95,6 +96,7 @@ final class Node {
         Map<String, String> front = new HashMap<>();
         front.put("server.host", s.host());
         front.put("server.port", Integer.toString(s.port()));
+        front.put("server.internal-port", "0");
         front.put("gateway.routes.wallet", "http://127.0.0.1:" + internal.get("wallet").port());
         front.put("gateway.routes.admin", "http://127.0.0.1:" + internal.get("admin").port());
         front.put("gateway.routes.discovery", "http://127.0.0.1:" + internal.get("discovery").port());
@@ -104,7 +106,10 @@ final class Node {
         });
         Map<String, Integer> ports = new HashMap<>();
         internal.forEach((k, v) -> ports.put(k, v.port()));
-        return new Started(dbUrl, s.dbUrl().isEmpty(), kafka, gateway.port(), ports);
+        Map<String, Integer> metrics = new HashMap<>();
+        internal.forEach((k, v) -> metrics.put(k, v.internalPort()));
+        metrics.put("gateway", gateway.internalPort());
+        return new Started(dbUrl, s.dbUrl().isEmpty(), kafka, gateway.port(), ports, metrics);
     }
 
     private void startInternal(ServiceConfigs configs, Map<String, String> loopback) {

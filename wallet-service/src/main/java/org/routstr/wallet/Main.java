@@ -83,7 +83,7 @@ public final class Main {
                 config.get("wallet.settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
         Mints mints = new Mints(settings, () -> live.current().mints(), seed(ds, settings.mnemonic()));
         Receiver receiver = new Receiver(ds, ledger, mints);
-        Sender sender = new Sender(ds, ledger, mints, settings.lnurlLoopbackHttp());
+        Sender sender = new Sender(ds, ledger, mints);
         Minter minter = new Minter(ds, ledger, mints);
         Recovery recovery = new Recovery(ds, mints, receiver, sender, minter);
         ExpiryRefunds expiry = new ExpiryRefunds(ds, sender);

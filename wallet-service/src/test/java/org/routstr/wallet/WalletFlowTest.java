@@ -74,7 +74,7 @@ class WalletFlowTest {
         ledger = new Ledger(ds);
         String trusted = mint.url() + ",http://127.0.0.1:9";
         w1 = Main.start(ServiceSmoke.config(db, kafka, Map.of("wallet.trusted-mints", trusted, "internal.token", Client.INTERNAL,
-                "wallet.mint-timeout", "PT5S", "wallet.change-wait", "PT3S", "wallet.lnurl-loopback-http", "true",
+                "wallet.mint-timeout", "PT5S", "wallet.change-wait", "PT3S", "wallet.allowed-hosts", "127.0.0.1",
                 "wallet.recovery-interval", "PT1S")));
         lnurl = LnurlStandIn.start(foreignMint);
         w2 = Main.start(ServiceSmoke.config(db, kafka, Map.of("wallet.trusted-mints", trusted, "internal.token", Client.INTERNAL,

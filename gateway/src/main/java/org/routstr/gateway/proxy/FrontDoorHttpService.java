@@ -60,7 +60,7 @@ public final class FrontDoorHttpService implements HttpService {
         HttpClientRequest out = client.method(req.prologue().method())
                 .uri(base + req.path().rawPath() + (query.isEmpty() ? "" : "?" + query))
                 .skipUriEncoding(true);
-        Headers.copy(req.headers(), out, true);
+        Headers.copyFrontDoor(req.headers(), out);
         out.header(RequestIds.HEADER, id);
         // the services behind the door see the real client (admin lockout per address); a client's own value is replaced
         out.header(io.helidon.http.HeaderNames.X_FORWARDED_FOR, req.remotePeer().host());

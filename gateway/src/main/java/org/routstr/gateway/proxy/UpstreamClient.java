@@ -60,7 +60,7 @@ final class UpstreamClient {
         Optional<String> retryAfter = Optional.empty();
         for (Route r : routes) {
             HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint).readTimeout(timeout);
-            Headers.copy(headers, req, false);
+            Headers.copyUpstream(headers, req);
             r.provider().apiKey().ifPresent(k -> req.header(HeaderNames.AUTHORIZATION, "Bearer " + k));
             HttpClientResponse res;
             try {

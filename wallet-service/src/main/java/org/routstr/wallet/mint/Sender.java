@@ -43,11 +43,11 @@ public final class Sender {
     private final Mints mints;
     private final LnurlClient lnurl;
 
-    public Sender(DataSource ds, Ledger ledger, Mints mints, boolean allowLoopbackLnurl) {
+    public Sender(DataSource ds, Ledger ledger, Mints mints) {
         this.ds = ds;
         this.ledger = ledger;
         this.mints = mints;
-        this.lnurl = new LnurlClient(allowLoopbackLnurl);
+        this.lnurl = new LnurlClient(mints.guard());
     }
 
     Melter melter() {

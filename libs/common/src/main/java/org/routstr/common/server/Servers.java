@@ -9,15 +9,22 @@ import javax.sql.DataSource;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 
+import org.routstr.common.http.EnvelopeDirectHandler;
 import org.routstr.common.http.ErrorHandlers;
 
 /**
- * Starts a service's web server the same way everywhere: its {@code server} config node, health and metrics, the error
- * envelope, then the service's own routes.
+ * Starts a service's web server the same way everywhere: its {@code server} config node, the error envelope (also for
+ * errors the server answers itself, such as 413), bare liveness and readiness, then the service's own routes. Metrics
+ * and detailed health are served only on the internal socket ({@code server.internal-host}, default {@code 127.0.0.1},
+ * and {@code server.internal-port}, default any free port), never on the public one.
  */
 public final class Servers {
+    /** The name of the internal socket. */
+    public static final String INTERNAL = "internal";
+
     private Servers() {
     }
 
@@ -33,11 +40,18 @@ public final class Servers {
      */
     public static synchronized WebServer start(Config server, Optional<DataSource> db, List<HealthCheck> checks,
                                                Consumer<HttpRouting.Builder> routes) {
+        DirectHandlers envelope = EnvelopeDirectHandler.all();
+        String host = server.get("internal-host").asString().orElse("127.0.0.1");
+        int port = server.get("internal-port").asInt().orElse(0);
         return WebServer.builder()
                 .config(server)
-                .addFeature(Observability.feature(db, checks))
+                .directHandlers(envelope)
+                .putSocket(INTERNAL, s -> s.host(host).port(port).directHandlers(envelope)
+                        .maxPayloadSize(server.get("max-payload-size").asLong().orElse(26_214_400L)))
+                .addFeature(Observability.feature(db, checks, INTERNAL))
                 .routing(r -> {
                     ErrorHandlers.register(r);
+                    Observability.bareHealth(r, db);
                     routes.accept(r);
                 })
                 .build()
