@@ -183,6 +183,13 @@ class ClusterContainersTest {
         Map<String, String> o = new HashMap<>(common);
         o.put("SERVER_PORT", "" + ports.get(port));
         o.put("SERVER_HOST", "127.0.0.1");
+        // host networking: every container's internal socket (9090 in the manifests) needs a port of its own here
+        o.put("SERVER_INTERNAL_dash_HOST", "127.0.0.1");
+        try {
+            o.put("SERVER_INTERNAL_dash_PORT", "" + freePort());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         o.putAll(more);
         return ServiceEnv.of(manifests, "Deployment", deployment, secrets)
                 .with(o, List.of("SERVER_HOST", "BILLING_FIXED_dash_USD_dash_PER_dash_BTC"));
