@@ -72,6 +72,7 @@ class PayoutTest {
     @Test
     void xCashuChangeIsTheNetValueMinusTheCostRoundedUpToWholeSats(TestDb db, KafkaSettings kafka) {
         try (TestMint mint = TestMint.builder().inputFeePpk(400).start()) {
+            startLikeAFreshNode(db);
             RunningService w = Main.start(ServiceSmoke.config(db, kafka, Map.of("wallet.trusted-mints", mint.url(),
                     "internal.token", Client.INTERNAL, "wallet.mint-timeout", "PT5S", "wallet.change-wait", "PT3S")));
             try {
@@ -160,7 +161,14 @@ class PayoutTest {
         }
     }
 
+    /** Each test has a mint of its own on one database: the stored mints setting of an earlier test would win over config. */
+    private static void startLikeAFreshNode(TestDb db) {
+        org.routstr.common.db.Db.withConnection(db.dataSource(),
+                c -> c.createStatement().executeUpdate("DELETE FROM settings WHERE name = 'mints'"));
+    }
+
     private static io.helidon.config.Config config(TestDb db, KafkaSettings kafka, TestMint mint, String timeout) {
+        startLikeAFreshNode(db);
         return ServiceSmoke.config(db, kafka, Map.of("wallet.trusted-mints", mint.url(), "internal.token", Client.INTERNAL,
                 "wallet.mint-timeout", timeout, "wallet.recovery-interval", "PT1S"));
     }
