@@ -24,6 +24,7 @@ import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
+import org.routstr.gateway.anthropic.MessagesHttpService;
 import org.routstr.gateway.auth.Authenticator;
 import org.routstr.gateway.auth.WalletClient;
 import org.routstr.gateway.auth.WalletException;
@@ -38,6 +39,7 @@ import org.routstr.gateway.pricing.BtcRate;
 import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.PricingSettings;
 import org.routstr.gateway.proxy.FrontDoorHttpService;
+import org.routstr.gateway.proxy.Gate;
 import org.routstr.gateway.proxy.ProxyHttpService;
 import org.routstr.gateway.proxy.ProxySettings;
 import org.routstr.gateway.usage.InFlight;
@@ -109,9 +111,12 @@ public final class Main {
         Pricer pricer = new Pricer(pricing, rate::usdPerBtc);
         ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, ledger, publisher, wallet, inFlight, perKey, perIp,
                                                              proxy);
+        MessagesHttpService messages = new MessagesHttpService(
+                new Gate(auth, catalog, ledger, publisher, wallet, inFlight, perKey, perIp), pricer, proxy);
         InfoHttpService info = new InfoHttpService(catalog, pricer, NodeInfo.from(g.get("info")));
         FrontDoorHttpService frontDoor = new FrontDoorHttpService(targets, proxy.upstreamTimeout());
-        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r, info, proxyService, frontDoor)));
+        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.register(messages), info, proxyService,
+                                                                                                  frontDoor)));
     }
 
     static void routing(HttpRouting.Builder routing, InfoHttpService info, ProxyHttpService proxy, FrontDoorHttpService frontDoor) {

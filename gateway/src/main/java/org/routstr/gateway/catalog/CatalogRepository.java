@@ -24,7 +24,7 @@ public final class CatalogRepository {
     private static final String LOAD = """
             SELECT m.id, m.upstream_id, m.aliases, m.usd_per_m_input, m.usd_per_m_output, m.usd_per_request, m.usd_per_image,
                    m.usd_per_m_cache_read, m.usd_per_m_cache_write, m.context_length, m.max_completion_tokens,
-                   p.id AS pid, p.slug, p.base_url, p.api_key_enc, p.fee, p.priority
+                   p.id AS pid, p.slug, p.base_url, p.api_key_enc, p.fee, p.priority, p.api
               FROM models m JOIN providers p ON p.id = m.provider_id
              WHERE m.enabled AND p.enabled
              ORDER BY p.priority DESC, m.usd_per_m_input + m.usd_per_m_output, p.id""";
@@ -65,7 +65,7 @@ public final class CatalogRepository {
     private Route route(ResultSet rs) throws SQLException {
         Optional<String> key = Optional.ofNullable(rs.getString("api_key_enc")).map(keys::open);
         Provider p = new Provider(rs.getLong("pid"), rs.getString("slug"), stripSlash(rs.getString("base_url")), key,
-                                  Optional.ofNullable(rs.getBigDecimal("fee")), rs.getInt("priority"));
+                                  Optional.ofNullable(rs.getBigDecimal("fee")), rs.getInt("priority"), rs.getString("api"));
         ModelPrices prices = new ModelPrices(rs.getBigDecimal("usd_per_m_input"), rs.getBigDecimal("usd_per_m_output"),
                                              opt(rs, "usd_per_request"), opt(rs, "usd_per_image"), opt(rs, "usd_per_m_cache_read"),
                                              opt(rs, "usd_per_m_cache_write"));
@@ -76,9 +76,10 @@ public final class CatalogRepository {
 
     private long upsertProvider(Connection c, ProviderSeed s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO providers (slug, base_url, api_key_enc, enabled, fee, priority) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO providers (slug, base_url, api_key_enc, enabled, fee, priority, api) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (slug) DO UPDATE SET base_url = excluded.base_url, api_key_enc = excluded.api_key_enc,
-                       enabled = excluded.enabled, fee = excluded.fee, priority = excluded.priority, updated_at = now()
+                       enabled = excluded.enabled, fee = excluded.fee, priority = excluded.priority, api = excluded.api,
+                       updated_at = now()
                 RETURNING id""")) {
             ps.setString(1, s.slug());
             ps.setString(2, s.baseUrl());
@@ -86,6 +87,7 @@ public final class CatalogRepository {
             ps.setBoolean(4, s.enabled());
             ps.setBigDecimal(5, s.fee().orElse(null));
             ps.setInt(6, s.priority());
+            ps.setString(7, s.api());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

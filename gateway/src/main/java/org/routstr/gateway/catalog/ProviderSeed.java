@@ -12,13 +12,16 @@ import io.helidon.config.Config;
  * A provider and its models from {@code gateway.providers[...]}, upserted at start-up so a node runs without the admin UI.
  */
 public record ProviderSeed(String slug, String baseUrl, Optional<String> apiKey, Optional<BigDecimal> fee, int priority,
-                           boolean enabled, List<ModelSeed> models) {
+                           boolean enabled, List<ModelSeed> models, String api) {
     public ProviderSeed {
         Objects.requireNonNull(slug, "slug");
         if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
             throw new IllegalArgumentException("gateway.providers[" + slug + "].base-url must be an http(s) URL");
         }
         models = List.copyOf(models);
+        if (!api.equals(Provider.OPENAI) && !api.equals(Provider.ANTHROPIC)) {
+            throw new IllegalArgumentException("gateway.providers[" + slug + "].api must be openai or anthropic");
+        }
     }
 
     /** Reads one {@code gateway.providers[i]} node. */
@@ -27,7 +30,8 @@ public record ProviderSeed(String slug, String baseUrl, Optional<String> apiKey,
         return new ProviderSeed(slug, c.get("base-url").asString().get(), c.get("api-key").asString().filter(s -> !s.isBlank()),
                                 c.get("fee").asString().map(BigDecimal::new), c.get("priority").asInt().orElse(0),
                                 c.get("enabled").asBoolean().orElse(true),
-                                c.get("models").asNodeList().orElse(List.of()).stream().map(ModelSeed::from).toList());
+                                c.get("models").asNodeList().orElse(List.of()).stream().map(ModelSeed::from).toList(),
+                                c.get("api").asString().orElse(Provider.OPENAI));
     }
 
     /** A model of a seeded provider. */

@@ -16,7 +16,7 @@ import org.routstr.ledger.Ledger;
  * The end of a paid request: a usage event for what was served (billing settles it), or a release plus a {@code failed}
  * event when nothing was; and the X-Cashu change once billing has settled.
  */
-final class Metering {
+public final class Metering {
     private final Ledger ledger;
     private final UsagePublisher publisher;
     private final Optional<WalletClient> wallet;
@@ -27,14 +27,14 @@ final class Metering {
         this.wallet = wallet;
     }
 
-    void served(PaidRequest p, Route r, int status, Cost cost) {
+    public void served(PaidRequest p, Route r, int status, Cost cost) {
         publisher.publish(new UsageEvent(UsageEvent.SCHEMA, p.reservation().toString(), p.caller().billingHash(), p.caller().keyHash(),
                                          p.model(), r.provider().slug(), p.endpoint(), status, p.reservedMsat(), cost.totalMsat(),
                                          cost.usage().input(), cost.usage().output(), cost.usage().cached(),
                                          cost.usage().cacheWrite(), cost.pricing(), Instant.now()));
     }
 
-    void nothingServed(PaidRequest p, int status) {
+    public void nothingServed(PaidRequest p, int status) {
         ledger.release(p.reservation());
         publisher.publish(new UsageEvent(UsageEvent.SCHEMA, p.reservation().toString(), p.caller().billingHash(), p.caller().keyHash(),
                                          p.model(), "", p.endpoint(), status, p.reservedMsat(), 0, 0, 0, 0, 0, "failed", Instant.now()));
@@ -45,7 +45,7 @@ final class Metering {
      * is held for it, so the wallet pays out at once). Empty when the wallet has nothing or cannot answer: the money then
      * stays on the token's key and the original token still works as a bearer key.
      */
-    Optional<String> refund(Caller caller) {
+    public Optional<String> refund(Caller caller) {
         if (caller.xCashuToken().isEmpty() || wallet.isEmpty()) {
             return Optional.empty();
         }
@@ -58,7 +58,7 @@ final class Metering {
     }
 
     /** The change token of an X-Cashu request (waits for billing's settlement, within the wallet's limit). */
-    Optional<String> change(PaidRequest p) {
+    public Optional<String> change(PaidRequest p) {
         if (p.caller().xCashuToken().isEmpty() || wallet.isEmpty()) {
             return Optional.empty();
         }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.helidon.http.HeaderName;
@@ -58,8 +59,13 @@ final class StandinHttpService implements HttpService {
             return;
         }
         List<String> words = Replies.replyWords(call.body());
+        Optional<Replies.ToolCall> tool = Replies.toolCall(call.body());
         if (call.body().path("stream").asBoolean(false)) {
-            new SseReply(owner, call, res).chat(words);
+            if (tool.isPresent()) {
+                new SseReply(owner, call, res).toolCall(tool.get());
+            } else {
+                new SseReply(owner, call, res).chat(words);
+            }
             return;
         }
         ObjectNode out = envelope(call, "chatcmpl-", "chat.completion");
@@ -67,11 +73,17 @@ final class StandinHttpService implements HttpService {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", String.join(" ", words));
+        if (tool.isPresent()) {
+            message.putNull("content");
+            ObjectNode tc = message.putArray("tool_calls").addObject().put("id", "call_standin_" + call.seq()).put("type", "function");
+            tc.putObject("function").put("name", tool.get().name()).put("arguments", tool.get().arguments());
+        } else {
+            message.put("content", String.join(" ", words));
+        }
         message.putNull("refusal");
         choice.putNull("logprobs");
-        choice.put("finish_reason", finish(call, words));
-        usage(call, out, words.size());
+        choice.put("finish_reason", tool.isPresent() ? "tool_calls" : finish(call, words));
+        usage(call, out, tool.isPresent() ? Replies.TOOL_CALL_TOKENS : words.size());
         send(call, res, out);
     }
 

@@ -1,0 +1,223 @@
+package org.routstr.gateway.anthropic;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.routstr.common.http.ApiException;
+import org.routstr.common.http.RequestIds;
+import org.routstr.common.json.Json;
+import org.routstr.gateway.auth.Caller;
+import org.routstr.gateway.catalog.Route;
+import org.routstr.gateway.pricing.Cost;
+import org.routstr.gateway.pricing.Pricer;
+import org.routstr.gateway.pricing.Usage;
+import org.routstr.gateway.proxy.Gate;
+import org.routstr.gateway.proxy.PaidRequest;
+import org.routstr.gateway.proxy.ProxySettings;
+
+/**
+ * The Anthropic Messages API, {@code POST /v1/messages} and {@code /v1/messages/count_tokens} (with and without
+ * {@code /v1}), paid and metered like chat: the key comes as {@code x-api-key} (what Anthropic SDKs send) or as a bearer
+ * or X-Cashu; the worst case is reserved, the request goes as it is to Anthropic providers and translated to chat
+ * completions for the others, and the answer carries {@code usage.cost} and the cost headers. Counting tokens is free.
+ */
+public final class MessagesHttpService implements HttpService {
+    private static final String ENDPOINT = "messages";
+    private final Gate gate;
+    private final Pricer pricer;
+    private final MessagesUpstream upstream;
+    private final ProxySettings settings;
+
+    public MessagesHttpService(Gate gate, Pricer pricer, ProxySettings settings) {
+        this.gate = gate;
+        this.pricer = pricer;
+        this.settings = settings;
+        this.upstream = new MessagesUpstream(settings);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v1/messages", this::messages).post("/messages", this::messages)
+                .post("/v1/messages/count_tokens", this::countTokens).post("/messages/count_tokens", this::countTokens);
+    }
+
+    private void messages(ServerRequest req, ServerResponse res) {
+        String requestId = RequestIds.of(req, res);
+        Caller caller = gate.caller(req, requestId, authorization(req));
+        gate.refundUnlessServed(req, res, caller, () -> messages(req, res, requestId, caller));
+    }
+
+    private void messages(ServerRequest req, ServerResponse res, String requestId, Caller caller) {
+        byte[] raw = read(req);
+        ObjectNode tree = object(raw);
+        String model = model(tree);
+        JsonNode max = tree.get("max_tokens");
+        if (max == null || !max.isIntegralNumber() || max.asLong() < 1) {
+            throw ApiException.badRequest("invalid_max_tokens", "max_tokens is required and must be a positive integer");
+        }
+        JsonNode s = tree.get("stream");
+        if (s != null && !s.isNull() && !s.isBoolean()) {
+            throw ApiException.badRequest("invalid_type", "'stream' must be a boolean");
+        }
+        boolean stream = s != null && s.asBoolean(false);
+        List<Route> routes = gate.routes(model);
+        long estimate = 0;
+        for (Route r : routes) {
+            estimate = Math.max(estimate, pricer.estimate(r, raw.length / 3 + 1, OptionalLong.of(max.asLong()), 0));
+        }
+        PaidRequest p = gate.reserve(requestId, caller, estimate, model, ENDPOINT, stream, routes);
+        boolean metered = false;
+        gate.start(p);
+        try {
+            switch (upstream.send(routes, tree, stream, req.headers())) {
+                case MessagesUpstream.Served sv -> {
+                    metered = true;
+                    try (HttpClientResponse up = sv.response()) {
+                        boolean sse = up.headers().contentType().map(Object::toString).orElse("").startsWith("text/event-stream");
+                        if (sse) {
+                            stream(p, sv.route(), up, res);
+                        } else {
+                            json(p, sv.route(), up, res);
+                        }
+                    }
+                }
+                case MessagesUpstream.Rejected rj -> {
+                    metered = true;
+                    gate.nothingServed(p, rj.status());
+                    gate.change(p).ifPresent(t -> res.header(Gate.X_CASHU, t));
+                    res.status(Status.create(rj.status()));
+                    res.header(HeaderNames.CONTENT_TYPE, rj.contentType());
+                    res.send(rj.body());
+                }
+                case MessagesUpstream.Failed f -> {
+                    metered = true;
+                    gate.nothingServed(p, f.lastStatus().orElse(502));
+                    if (f.lastStatus().orElse(0) == 429) {
+                        res.header(HeaderNames.RETRY_AFTER, f.retryAfter().orElse("1"));
+                        throw new ApiException(429, "rate_limit_error", "UPSTREAM_RATE_LIMIT", "The upstream is rate limiting; retry later.");
+                    }
+                    throw new ApiException(502, "upstream_error", "upstream_unavailable", "All upstreams failed");
+                }
+            }
+        } finally {
+            gate.done(p, metered);
+        }
+    }
+
+    private void json(PaidRequest p, Route r, HttpClientResponse up, ServerResponse res) {
+        JsonNode body;
+        try (InputStream in = up.inputStream()) {
+            body = Json.mapper().readTree(in.readAllBytes());
+        } catch (IOException | RuntimeException e) {
+            gate.nothingServed(p, 502);
+            throw new ApiException(502, "upstream_error", "upstream_unavailable", "The upstream broke off its response.");
+        }
+        ObjectNode message;
+        if (r.provider().anthropic()) {
+            message = body instanceof ObjectNode o ? o : Json.object();
+            message.put("model", p.model());
+        } else {
+            message = ChatReplies.message(body == null ? Json.object() : body, p.model());
+        }
+        Optional<Usage> usage = Usage.of(message.get("usage"));
+        Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
+        message.withObject("usage").set("cost", cost.json());
+        gate.served(p, r, up.status().code(), cost);
+        gate.change(p).ifPresent(t -> res.header(Gate.X_CASHU, t));
+        Gate.costHeaders(res, cost);
+        res.status(Status.create(up.status().code()));
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(Json.bytes(message));
+    }
+
+    private void stream(PaidRequest p, Route r, HttpClientResponse up, ServerResponse res) {
+        res.status(Status.create(up.status().code()));
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        MessageSink sink = new MessageSink(res.outputStream());
+        Optional<Usage> usage;
+        ObjectNode delta;
+        if (r.provider().anthropic()) {
+            NativeStream ns = new NativeStream(sink, p.model());
+            usage = ns.relay(up.inputStream());
+            delta = ns.delta();
+        } else {
+            TranslatedStream ts = new TranslatedStream(sink, p.model());
+            usage = ts.relay(up.inputStream());
+            delta = ts.delta();
+        }
+        Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
+        gate.served(p, r, up.status().code(), cost);
+        Optional<String> change = sink.clientGone() ? Optional.empty() : gate.change(p);
+        sink.finish(delta, Optional.of(cost), change);
+    }
+
+    private void countTokens(ServerRequest req, ServerResponse res) {
+        String requestId = RequestIds.of(req, res);
+        Caller caller = gate.caller(req, requestId, authorization(req));
+        gate.refundUnlessServed(req, res, caller, () -> {
+            ObjectNode tree = object(read(req));
+            List<Route> routes = gate.routes(model(tree));
+            Optional<byte[]> counted = routes.stream().filter(r -> r.provider().anthropic()).findFirst()
+                    .flatMap(r -> upstream.countTokens(r, tree, req.headers()));
+            gate.refund(caller).ifPresent(t -> res.header(Gate.X_CASHU, t));
+            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.send(counted.orElseGet(() -> Json.bytes(Json.object().put("input_tokens", TokenCount.estimate(tree)))));
+        });
+    }
+
+    /** The bearer header, or what Anthropic's {@code x-api-key} amounts to. */
+    private static Optional<String> authorization(ServerRequest req) {
+        Optional<String> bearer = req.headers().first(HeaderNames.AUTHORIZATION);
+        return bearer.isPresent() ? bearer : req.headers().first(MessagesUpstream.API_KEY).map(k -> "Bearer " + k.trim());
+    }
+
+    private byte[] read(ServerRequest req) {
+        long max = settings.maxRequestBytes();
+        if (req.headers().contentLength().orElse(0) > max) {
+            throw new ApiException(413, "invalid_request_error", "request_too_large",
+                                   "Request body too large: the limit is " + max + " bytes.");
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (b.length > max) {
+                throw new ApiException(413, "invalid_request_error", "request_too_large",
+                                       "Request body too large: the limit is " + max + " bytes.");
+            }
+            return b;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode object(byte[] raw) {
+        if (!(Json.parse(raw) instanceof ObjectNode tree)) {
+            throw ApiException.badRequest("invalid_request", "The request body must be a JSON object.");
+        }
+        return tree;
+    }
+
+    private static String model(ObjectNode tree) {
+        JsonNode m = tree.get("model");
+        if (m == null || !m.isTextual() || m.asText().isBlank()) {
+            throw ApiException.badRequest("invalid_model", "'model' is required and must be a string.");
+        }
+        return m.asText();
+    }
+}
