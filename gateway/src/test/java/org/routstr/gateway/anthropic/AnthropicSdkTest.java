@@ -29,6 +29,7 @@ import org.routstr.common.json.Json;
 import org.routstr.common.keys.ApiKeys;
 import org.routstr.common.kafka.KafkaSettings;
 import org.routstr.gateway.GatewayFixture;
+import org.routstr.gateway.NodeScripts;
 import org.routstr.gateway.UsageEvents;
 import org.routstr.standin.StandinUpstream;
 import org.routstr.testsupport.RealInfra;
@@ -207,6 +208,49 @@ class AnthropicSdkTest {
         // no Anthropic provider for standin-gpt: the local estimate, one token per started 3 characters (8 + 16 chars)
         assertThat(client(key).messages().countTokens(p.model("standin-gpt").build()).inputTokens(), is(8L));
         assertThat(f.available(key), is(before));
+    }
+
+    /** The official TypeScript SDK ({@code @anthropic-ai/sdk}, src/test/js/anthropic.mjs): the same four cases each way. */
+    @Test
+    void typeScriptSdkBothWays() throws Exception {
+        List<String> keys = new java.util.ArrayList<>();
+        Map<String, String> env = new java.util.HashMap<>(Map.of("BASE_URL", f.url()));
+        for (int i = 0; i < 8; i++) {
+            keys.add(f.fundedKey(10_000_000));
+            env.put("KEY_" + i, keys.get(i));
+        }
+        JsonNode out = NodeScripts.run("anthropic.mjs", env, 120);
+        for (int i = 0; i < 2; i++) {
+            boolean translated = i == 1;
+            String model = translated ? "standin-gpt" : "standin-claude";
+            String price = translated ? "30" : "3";
+            String outPrice = translated ? "60" : "15";
+            String text = translated ? "This is the stand-in upstream answering be brief ping from claude"
+                    : "This is the stand-in upstream answering ping from claude";
+            long outTokens = translated ? 11 : 9;
+            long cost = GatewayFixture.msat(5, price) + GatewayFixture.msat(outTokens, outPrice);
+            JsonNode plain = out.path(model + ":plain");
+            assertThat(plain.path("text").asText(), is(text));
+            assertThat(plain.path("stop").asText(), is("end_turn"));
+            assertThat(plain.at("/usage/output_tokens").asLong(), is(outTokens));
+            assertThat(plain.at("/usage/cost/total_msats").asLong(), is(cost));
+            assertThat(onlyEvent(keys.get(i * 4)).costMsat(), is(cost));
+            JsonNode stream = out.path(model + ":stream");
+            assertThat(stream.path("text").asText(), is(text));
+            assertThat(stream.path("deltas").asLong(), is(outTokens));
+            assertThat(stream.at("/usage/output_tokens").asLong(), is(outTokens));
+            assertThat(onlyEvent(keys.get(i * 4 + 1)).costMsat(), is(cost));
+            JsonNode tools = out.path(model + ":tools");
+            assertThat(tools.path("stop").asText(), is("tool_use"));
+            assertThat(tools.path("name").asText(), is("lookup"));
+            assertThat(tools.at("/input/query").asText(), is("weather in"));
+            assertThat(tools.path("then").asText(), is("end_turn"));
+            List<UsageEvent> toolEvents = UsageEvents.of(broker, ApiKeys.hash(keys.get(i * 4 + 2)), 2, Duration.ofSeconds(20));
+            assertThat(toolEvents.size(), is(2));
+            assertThat(toolEvents.getFirst().costMsat(), is(GatewayFixture.msat(4, price) + GatewayFixture.msat(5, outPrice)));
+            assertThat(out.at("/" + model + ":count/input_tokens").asLong(), is(translated ? 8L : 5L));
+            assertThat(f.available(keys.get(i * 4 + 3)), is(10_000_000L));
+        }
     }
 
     @Test
