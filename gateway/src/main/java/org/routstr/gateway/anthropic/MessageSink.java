@@ -11,11 +11,10 @@ import io.helidon.webserver.ServerConnectionException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.routstr.common.json.Json;
-import org.routstr.gateway.pricing.Cost;
 
 /**
  * Writes Anthropic stream events to the client, one flush each. The last two, {@code message_delta} (with the final usage,
- * its {@code cost} and an X-Cashu change token) and {@code message_stop}, go out once the request is metered. A client
+ * its cost fields and an X-Cashu change token) and {@code message_stop}, go out once the request is metered. A client
  * that left is not written to any more.
  */
 final class MessageSink {
@@ -30,8 +29,7 @@ final class MessageSink {
         write("event: " + data.path("type").asText() + "\ndata: " + Json.string(data) + "\n\n");
     }
 
-    void finish(ObjectNode messageDelta, Optional<Cost> cost, Optional<String> change) {
-        cost.ifPresent(c -> messageDelta.withObject("usage").set("cost", c.json()));
+    void finish(ObjectNode messageDelta, Optional<String> change) {
         change.ifPresent(t -> messageDelta.put("x_cashu_change", t));
         event(messageDelta);
         event(Json.object().put("type", "message_stop"));

@@ -25,11 +25,13 @@ import org.routstr.common.json.Json;
 import org.routstr.gateway.auth.Caller;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.pricing.Cost;
+import org.routstr.gateway.pricing.CostFields;
 import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.Usage;
 import org.routstr.gateway.proxy.Gate;
 import org.routstr.gateway.proxy.PaidRequest;
 import org.routstr.gateway.proxy.ProxySettings;
+import org.routstr.gateway.proxy.RateLimitHeaders;
 
 /**
  * The Anthropic Messages API, {@code POST /v1/messages} and {@code /v1/messages/count_tokens} (with and without
@@ -109,7 +111,7 @@ public final class MessagesHttpService implements HttpService {
                     metered = true;
                     gate.nothingServed(p, f.lastStatus().orElse(502));
                     if (f.lastStatus().orElse(0) == 429) {
-                        res.header(HeaderNames.RETRY_AFTER, f.retryAfter().orElse("1"));
+                        RateLimitHeaders.copy(f.rateLimit(), res);
                         throw new ApiException(429, "rate_limit_error", "UPSTREAM_RATE_LIMIT", "The upstream is rate limiting; retry later.");
                     }
                     throw new ApiException(502, "upstream_error", "upstream_unavailable", "All upstreams failed");
@@ -137,7 +139,7 @@ public final class MessagesHttpService implements HttpService {
         }
         Optional<Usage> usage = Usage.of(message.get("usage"));
         Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
-        message.withObject("usage").set("cost", cost.json());
+        CostFields.put(message.withObject("usage"), cost, gate.remainingAfter(p, cost));
         gate.served(p, r, up.status().code(), cost);
         gate.change(p).ifPresent(t -> res.header(Gate.X_CASHU, t));
         Gate.costHeaders(res, cost);
@@ -165,7 +167,8 @@ public final class MessagesHttpService implements HttpService {
         Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
         gate.served(p, r, up.status().code(), cost);
         Optional<String> change = sink.clientGone() ? Optional.empty() : gate.change(p);
-        sink.finish(delta, Optional.of(cost), change);
+        CostFields.put(delta.withObject("usage"), cost, gate.remainingAfter(p, cost));
+        sink.finish(delta, change);
     }
 
     private void countTokens(ServerRequest req, ServerResponse res) {

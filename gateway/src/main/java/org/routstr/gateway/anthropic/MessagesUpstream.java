@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.http.HeaderName;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.routstr.common.json.Json;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.proxy.ProxySettings;
+import org.routstr.gateway.proxy.RateLimitHeaders;
 
 /**
  * Sends a Messages request to the routes of a model in order: as it is to an Anthropic provider ({@code /messages},
@@ -52,12 +54,12 @@ final class MessagesUpstream {
     }
 
     /** Every route failed; the last HTTP status and its rate-limit headers, if any. */
-    record Failed(Optional<Integer> lastStatus, Optional<String> retryAfter) implements Attempt {
+    record Failed(Optional<Integer> lastStatus, Map<String, String> rateLimit) implements Attempt {
     }
 
     Attempt send(List<Route> routes, ObjectNode request, boolean stream, ServerRequestHeaders headers) {
         Optional<Integer> lastStatus = Optional.empty();
-        Optional<String> retryAfter = Optional.empty();
+        Map<String, String> rateLimit = Map.of();
         for (Route r : routes) {
             HttpClientResponse res;
             try {
@@ -75,7 +77,7 @@ final class MessagesUpstream {
                 if (status == 429 || status >= 500 || status == 401 || status == 403) {
                     LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " answered " + status + "; trying the next");
                     lastStatus = Optional.of(status);
-                    retryAfter = res.headers().first(HeaderNames.RETRY_AFTER);
+                    rateLimit = RateLimitHeaders.of(res.headers());
                     continue;
                 }
                 byte[] body = res.inputStream().readAllBytes();
@@ -84,7 +86,7 @@ final class MessagesUpstream {
                 LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " failed reading an error body: " + e.getMessage());
             }
         }
-        return new Failed(lastStatus, retryAfter);
+        return new Failed(lastStatus, rateLimit);
     }
 
     /** Counts tokens at an Anthropic provider; empty when it cannot. */

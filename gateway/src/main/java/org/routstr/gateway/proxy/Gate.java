@@ -141,6 +141,11 @@ public final class Gate {
         return metering.change(p);
     }
 
+    /** What the paying account has once {@code p} settles at {@code cost}. */
+    public long remainingAfter(PaidRequest p, Cost cost) {
+        return metering.remainingAfter(p, cost);
+    }
+
     /** Whatever an X-Cashu caller has on its account, as a token (for requests that cost nothing). */
     public Optional<String> refund(Caller caller) {
         return metering.refund(caller);

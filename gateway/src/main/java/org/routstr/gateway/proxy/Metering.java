@@ -10,6 +10,7 @@ import org.routstr.gateway.auth.WalletClient;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.pricing.Cost;
 import org.routstr.gateway.usage.UsagePublisher;
+import org.routstr.ledger.Account;
 import org.routstr.ledger.Ledger;
 
 /**
@@ -63,5 +64,11 @@ public final class Metering {
             return Optional.empty();
         }
         return wallet.get().change(p.caller().keyHash(), p.reservation().toString());
+    }
+
+    /** What the paying account has once {@code p} settles at {@code cost}: available now plus this reservation minus the cost. */
+    public long remainingAfter(PaidRequest p, Cost cost) {
+        long available = ledger.account(p.caller().billingHash()).map(Account::availableMsat).orElse(0L);
+        return Math.max(0, available + p.reservedMsat() - cost.totalMsat());
     }
 }

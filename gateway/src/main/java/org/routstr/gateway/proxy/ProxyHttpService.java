@@ -219,8 +219,8 @@ public final class ProxyHttpService implements HttpService {
 
     private static ApiException failed(Outcome.Failed f, ServerResponse res) {
         if (f.lastStatus().orElse(0) == 429) {
-            res.header(HeaderNames.RETRY_AFTER, f.retryAfter().orElse("1"));
-            return new ApiException(429, "upstream_error", "UPSTREAM_RATE_LIMIT", "The upstream is rate limiting; retry later.");
+            RateLimitHeaders.copy(f.rateLimit(), res);
+            return new ApiException(429, "rate_limit_error", "UPSTREAM_RATE_LIMIT", "The upstream is rate limiting; retry later.");
         }
         return new ApiException(502, "upstream_error", "upstream_unavailable", "All upstreams failed");
     }

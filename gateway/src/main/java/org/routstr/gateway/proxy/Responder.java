@@ -18,6 +18,7 @@ import org.routstr.common.http.ApiException;
 import org.routstr.common.json.Json;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.pricing.Cost;
+import org.routstr.gateway.pricing.CostFields;
 import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.Usage;
 
@@ -72,7 +73,7 @@ final class Responder {
         Cost cost = pricer.cost(r, usage, images, p.reservedMsat());
         if (body instanceof ObjectNode o) {
             if (o.get("usage") instanceof ObjectNode u) {
-                u.set("cost", cost.json());
+                CostFields.put(u, cost, metering.remainingAfter(p, cost));
             }
             if (o.has("model")) {
                 o.put("model", p.model());
@@ -96,7 +97,8 @@ final class Responder {
         Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
         metering.served(p, r, up.status().code(), cost);
         Optional<String> change = relay.clientGone() ? Optional.empty() : metering.change(p);
-        relay.finish(usage.map(u -> cost), change, node -> {
+        long remaining = metering.remainingAfter(p, cost);
+        relay.finish(usage.map(u -> target -> CostFields.put(target, cost, remaining)), change, node -> {
             ObjectNode target = node.get("response") instanceof ObjectNode resp ? resp : node;
             if (target.has("model")) {
                 target.put("model", p.model());

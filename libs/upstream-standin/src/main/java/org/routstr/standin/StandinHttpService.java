@@ -242,6 +242,8 @@ final class StandinHttpService implements HttpService {
             case FAIL500 -> error(res, 500, "server_error", "standin_failure", "The stand-in upstream failed (mode fail500).");
             case FAIL429 -> {
                 res.header(HeaderNames.RETRY_AFTER, "1");
+                res.header(HeaderNames.create("x-ratelimit-remaining-requests"), "0");
+                res.header(HeaderNames.create("x-ratelimit-reset-requests"), "1s");
                 error(res, 429, "rate_limit_exceeded", "rate_limit_exceeded", "Rate limit reached (mode fail429).");
             }
             case FAIL400 -> error(res, 400, "invalid_request_error", "unsupported_parameter",
