@@ -32,6 +32,7 @@ import org.routstr.gateway.catalog.Catalog;
 import org.routstr.gateway.catalog.CatalogRepository;
 import org.routstr.gateway.catalog.ProviderKeys;
 import org.routstr.gateway.catalog.ProviderSeed;
+import org.routstr.gateway.cors.Cors;
 import org.routstr.gateway.info.InfoHttpService;
 import org.routstr.gateway.info.NodeInfo;
 import org.routstr.gateway.limits.RateLimiter;
@@ -111,11 +112,12 @@ public final class Main {
         Pricer pricer = new Pricer(pricing, rate::usdPerBtc);
         ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, ledger, publisher, wallet, inFlight, perKey, perIp,
                                                              proxy);
+        Cors cors = Cors.from(g.get("cors"));
         MessagesHttpService messages = new MessagesHttpService(
                 new Gate(auth, catalog, ledger, publisher, wallet, inFlight, perKey, perIp), pricer, proxy);
         InfoHttpService info = new InfoHttpService(catalog, pricer, NodeInfo.from(g.get("info")));
         FrontDoorHttpService frontDoor = new FrontDoorHttpService(targets, proxy.upstreamTimeout());
-        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.register(messages), info, proxyService,
+        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.addFilter(cors).register(messages), info, proxyService,
                                                                                                   frontDoor)));
     }
 

@@ -40,7 +40,8 @@ import org.routstr.ledger.Ledger;
  */
 public final class ProxyHttpService implements HttpService {
     private static final List<String> JSON_ENDPOINTS = List.of("chat/completions", "completions", "embeddings",
-                                                               "images/generations", "responses", "moderations");
+                                                               "images/generations", "responses", "moderations",
+                                                               "audio/speech");
     private static final List<String> UPLOAD_ENDPOINTS = List.of("audio/transcriptions", "audio/translations");
     private static final int PREFIX_BYTES = 64 * 1024;
     private final Authenticator auth;

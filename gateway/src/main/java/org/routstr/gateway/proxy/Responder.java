@@ -24,7 +24,8 @@ import org.routstr.gateway.pricing.Usage;
 
 /**
  * Sends a served upstream response to the client and meters it: JSON bodies get {@code usage.cost} and cost headers,
- * SSE streams are relayed as they arrive with the cost in their last event, anything else is copied through.
+ * SSE streams are relayed as they arrive with the cost in their last event, anything else (audio, images) is metered
+ * first, so its X-Cashu change goes in the headers, and copied through.
  */
 final class Responder {
     static final HeaderName COST = HeaderNames.create("X-Routstr-Cost-Msats");
@@ -109,6 +110,9 @@ final class Responder {
 
     private void raw(PaidRequest p, Route r, HttpClientResponse up, String type, ServerResponse res) {
         Cost cost = pricer.cost(r, Optional.empty(), p.images(), p.reservedMsat());
+        // priced without usage, so it is metered before the body: the X-Cashu change can then go in the headers
+        metering.served(p, r, up.status().code(), cost);
+        metering.change(p).ifPresent(t -> res.header(X_CASHU, t));
         headers(res, cost);
         res.status(Status.create(up.status().code()));
         res.header(HeaderNames.CONTENT_TYPE, type);
@@ -117,7 +121,6 @@ final class Responder {
         } catch (IOException | RuntimeException e) {
             // upstream or client went away mid-body: it was (partly) delivered, so it is billed by the no-usage rule
         }
-        metering.served(p, r, up.status().code(), cost);
     }
 
     private static void headers(ServerResponse res, Cost cost) {

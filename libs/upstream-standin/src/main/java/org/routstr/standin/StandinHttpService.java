@@ -48,6 +48,7 @@ final class StandinHttpService implements HttpService {
                 .post("/v1/images/generations", this::images)
                 .post("/v1/audio/transcriptions", this::audio)
                 .post("/v1/audio/translations", this::audio)
+                .post("/v1/audio/speech", this::speech)
                 .post("/v1/responses", this::responses)
                 .post("/v1/moderations", this::moderations)
                 .get("/v1/models", this::models);
@@ -173,6 +174,16 @@ final class StandinHttpService implements HttpService {
                     .put("output_tokens", 5).put("total_tokens", Replies.uploadTokens(bytes) + 5);
         }
         send(call, res, out);
+    }
+
+    /** Text to speech: {@code audio/mpeg} bytes (an ID3 tag and the input text), without usage, as OpenAI answers. */
+    private void speech(ServerRequest req, ServerResponse res) {
+        Call call = begin(req, res);
+        if (call == null) {
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "audio/mpeg");
+        res.send(utf8("ID3 stand-in speech: " + call.body().path("input").asText()));
     }
 
     private void responses(ServerRequest req, ServerResponse res) {
