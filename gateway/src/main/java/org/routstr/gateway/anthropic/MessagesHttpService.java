@@ -2,7 +2,6 @@ package org.routstr.gateway.anthropic;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -66,9 +65,9 @@ public final class MessagesHttpService implements HttpService {
     }
 
     private void messages(ServerRequest req, ServerResponse res, String requestId, Caller caller) {
-        byte[] raw = read(req);
-        ObjectNode tree = object(raw);
-        String model = model(tree);
+        byte[] raw = Bodies.read(req, settings.maxRequestBytes());
+        ObjectNode tree = Bodies.object(raw);
+        String model = Bodies.model(tree);
         JsonNode max = tree.get("max_tokens");
         if (max == null || !max.isIntegralNumber() || max.asLong() < 1) {
             throw ApiException.badRequest("invalid_max_tokens", "max_tokens is required and must be a positive integer");
@@ -175,8 +174,8 @@ public final class MessagesHttpService implements HttpService {
         String requestId = RequestIds.of(req, res);
         Caller caller = gate.caller(req, requestId, authorization(req));
         gate.refundUnlessServed(req, res, caller, () -> {
-            ObjectNode tree = object(read(req));
-            List<Route> routes = gate.routes(model(tree));
+            ObjectNode tree = Bodies.object(Bodies.read(req, settings.maxRequestBytes()));
+            List<Route> routes = gate.routes(Bodies.model(tree));
             Optional<byte[]> counted = routes.stream().filter(r -> r.provider().anthropic()).findFirst()
                     .flatMap(r -> upstream.countTokens(r, tree, req.headers()));
             gate.refund(caller).ifPresent(t -> res.header(Gate.X_CASHU, t));
@@ -189,38 +188,5 @@ public final class MessagesHttpService implements HttpService {
     private static Optional<String> authorization(ServerRequest req) {
         Optional<String> bearer = req.headers().first(HeaderNames.AUTHORIZATION);
         return bearer.isPresent() ? bearer : req.headers().first(MessagesUpstream.API_KEY).map(k -> "Bearer " + k.trim());
-    }
-
-    private byte[] read(ServerRequest req) {
-        long max = settings.maxRequestBytes();
-        if (req.headers().contentLength().orElse(0) > max) {
-            throw new ApiException(413, "invalid_request_error", "request_too_large",
-                                   "Request body too large: the limit is " + max + " bytes.");
-        }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (b.length > max) {
-                throw new ApiException(413, "invalid_request_error", "request_too_large",
-                                       "Request body too large: the limit is " + max + " bytes.");
-            }
-            return b;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static ObjectNode object(byte[] raw) {
-        if (!(Json.parse(raw) instanceof ObjectNode tree)) {
-            throw ApiException.badRequest("invalid_request", "The request body must be a JSON object.");
-        }
-        return tree;
-    }
-
-    private static String model(ObjectNode tree) {
-        JsonNode m = tree.get("model");
-        if (m == null || !m.isTextual() || m.asText().isBlank()) {
-            throw ApiException.badRequest("invalid_model", "'model' is required and must be a string.");
-        }
-        return m.asText();
     }
 }
