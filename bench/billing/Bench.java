@@ -45,7 +45,7 @@ public class Bench {
         int rate = Integer.parseInt(System.getProperty("rate", "1000"));
         int seconds = Integer.parseInt(System.getProperty("seconds", "30"));
         Path dir = Files.createTempDirectory("billing-bench");
-        try (EmbeddedDatabase pg = EmbeddedDatabase.start(Optional.of(dir.resolve("pg")), 0);
+        try (EmbeddedDatabase pg = EmbeddedDatabase.start(Optional.of(dir.resolve("pg")), 0, !Boolean.getBoolean("fast"));
              KafkaProcess broker = KafkaProcess.start(dir.resolve("kafka"), 0)) {
             pg.createDatabase("bench");
             HikariDataSource ds = Db.pool(new DbSettings(pg.jdbcUrl("bench"), pg.user(), "", 8), "bench");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Billing benchmark (not a test): settled events/s for one billing consumer, and settlement lag p99 at 1,000 events/s,
 # against embedded PostgreSQL (durable, fsync on) and a real Kafka broker in its own JVM.
-# Usage: bench/billing/run.sh [-Devents=200000] [-Drate=1000] [-Dseconds=30]
+# Usage: bench/billing/run.sh [-Devents=200000] [-Drate=1000] [-Dseconds=30] [-Dfast=true: fsync off, the old default]
 set -euo pipefail
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH=$JAVA_HOME/bin:$PATH

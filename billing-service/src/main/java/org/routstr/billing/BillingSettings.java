@@ -56,7 +56,8 @@ record BillingSettings(ConsumerSettings consumer,
                                                          c.get("parallelism").asInt().orElse(1),
                                                          duration(c.get("poll-timeout"), Duration.ofMillis(200)),
                                                          duration(c.get("retry-backoff"), Duration.ofSeconds(1)),
-                                                         duration(c.get("session-timeout"), Duration.ofSeconds(10)));
+                                                         duration(c.get("session-timeout"), Duration.ofSeconds(10)),
+                                                         c.get("instance-id").asString().asOptional().filter(v -> !v.isBlank()));
         return new BillingSettings(consumer,
                                    duration(billing.get("orphan-after"), Duration.ofSeconds(120)),
                                    duration(billing.get("orphan-sweep-interval"), Duration.ofSeconds(30)),

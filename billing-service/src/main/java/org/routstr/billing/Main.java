@@ -16,6 +16,7 @@ import org.routstr.billing.orphan.OrphanSweeper;
 import org.routstr.billing.rate.RateRefresher;
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
@@ -46,12 +47,13 @@ public final class Main {
         RunningService service = new RunningService("billing-service");
         try {
             HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "billing"));
-            Db.migrate(ds);
+            Migrations.apply(config.get("db"), ds);
             Kafka.ensureTopics(kafka, settings.topicPartitions(), settings.topicReplication());
             KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
             ControlBus bus = service.onStop(new ControlBus(kafka, producer));
             service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create()).start());
-            service.onStop(new OrphanSweeper(ds, settings.orphanAfter(), settings.orphanSweepInterval()).start());
+            service.onStop(OrphanSweeper.watching(ds, settings.orphanAfter(), settings.orphanSweepInterval(), kafka,
+                                                  settings.consumer().group(), settings.consumer().topic()).start());
             service.onStop(new RateRefresher(ds, bus, settings.rate()).start());
             service.onStop(new Housekeeping(ds, bus, settings.housekeepingInterval(), settings.processedRetention()).start());
             return service.server(Servers.start(config.get("server"), Optional.of(ds), Main::routing));

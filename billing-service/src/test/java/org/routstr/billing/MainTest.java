@@ -21,7 +21,7 @@ class MainTest {
         RunningService server = Main.start(ServiceSmoke.config(db, kafka, Map.of("billing.fixed-usd-per-btc", "64000.5",
                                                                                   "billing.consumer.group", "main-test")));
         try {
-            ServiceSmoke.assertHealthAndMetrics(server.port());
+            ServiceSmoke.assertHealthAndMetrics(server.port(), server.internalPort());
             assertThat(UsageFixtures.count(db.dataSource(), "SELECT usd_per_btc * 10 FROM btc_rate"), is(640005L));
         } finally {
             server.stop();

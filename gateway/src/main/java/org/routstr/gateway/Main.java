@@ -17,13 +17,20 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
 import org.routstr.common.events.ControlEvent;
 import org.routstr.common.http.ErrorHandlers;
+import org.routstr.common.http.RequestIds;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
+import org.routstr.common.settings.LiveSettings;
+import org.routstr.common.settings.SettingField;
+import org.routstr.common.settings.SettingsSeed;
+import org.routstr.common.settings.SettingsStore;
 import org.routstr.gateway.anthropic.MessagesHttpService;
 import org.routstr.gateway.auth.Authenticator;
 import org.routstr.gateway.auth.WalletClient;
@@ -37,6 +44,7 @@ import org.routstr.gateway.info.InfoHttpService;
 import org.routstr.gateway.info.NodeInfo;
 import org.routstr.gateway.limits.RateLimiter;
 import org.routstr.gateway.pricing.BtcRate;
+import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.PricingSettings;
 import org.routstr.gateway.proxy.FrontDoorHttpService;
@@ -71,22 +79,25 @@ public final class Main {
         RunningService service = new RunningService("gateway");
         Config g = config.get("gateway");
         ProxySettings proxy = ProxySettings.from(g);
-        PricingSettings pricing = PricingSettings.from(g.get("pricing"));
         List<ProviderSeed> seeds = g.get("providers").asNodeList().orElse(List.of()).stream().map(ProviderSeed::from).toList();
         FrontDoorHttpService.Targets targets = new FrontDoorHttpService.Targets(
                 g.get("routes.wallet").asString().orElse("http://127.0.0.1:8001"),
                 g.get("routes.admin").asString().orElse("http://127.0.0.1:8003"),
                 g.get("routes.discovery").asString().orElse("http://127.0.0.1:8004"));
+        String version = g.get("info.version").asString().orElse("0.1.0");
         Optional<String> internalToken = config.get("internal.token").asString().filter(s -> !s.isBlank());
         Duration refreshEvery = g.get("refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(60));
 
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "gateway"));
-        Db.migrate(ds);
+        Migrations.apply(config.get("db"), ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "gateway");
-        KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
+        KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka, UsagePublisher.PRODUCER));
         ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+        service.onStop(LogShipper.install(producer, "gateway"));
         Thread.ofVirtual().name("gateway-topics").start(() -> ensureTopics(kafka));
 
+        LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, g), Optional.of(bus),
+                g.get("settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
         CatalogRepository catalogRepository = new CatalogRepository(ds, new ProviderKeys(g.get("secret-key").asString().asOptional()));
         catalogRepository.seed(seeds);
         Catalog catalog = new Catalog(catalogRepository);
@@ -102,27 +113,49 @@ public final class Main {
 
         OutboxRepository outbox = new OutboxRepository(ds);
         UsagePublisher publisher = new UsagePublisher(producer, outbox);
-        service.onStop(new OutboxRelay(outbox, producer, g.get("outbox-interval").as(Duration.class).orElse(Duration.ofSeconds(2)))
-                               .start());
+        service.onStop(new OutboxRelay(outbox, producer, g.get("outbox-interval").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                                       publisher::kafkaUp).start());
         InFlight inFlight = service.onStop(new InFlight(ledger, g.get("heartbeat-interval").as(Duration.class)
                 .orElse(Duration.ofSeconds(15))).start());
-        Duration window = g.get("rate-limit.window").as(Duration.class).orElse(Duration.ofSeconds(60));
-        RateLimiter perKey = new RateLimiter(g.get("rate-limit.per-key").asInt().orElse(0), window, "API key");
-        RateLimiter perIp = new RateLimiter(g.get("rate-limit.per-ip").asInt().orElse(0), window, "client address");
-        Pricer pricer = new Pricer(pricing, rate::usdPerBtc);
-        ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, ledger, publisher, wallet, inFlight, perKey, perIp,
-                                                             proxy);
+        RateLimiter perKey = new RateLimiter(() -> live.current().rateLimitPerKey(), () -> live.current().rateLimitWindow(), "API key");
+        RateLimiter perIp = new RateLimiter(() -> live.current().rateLimitPerIp(), () -> live.current().rateLimitWindow(),
+                                            "client address");
+        Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc);
+        MediaTokens media = MediaTokens.from(g.get("pricing"));
+        ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, media, ledger,
+                                                             publisher, wallet, inFlight, perKey, perIp, proxy);
         Cors cors = Cors.from(g.get("cors"));
         MessagesHttpService messages = new MessagesHttpService(
-                new Gate(auth, catalog, ledger, publisher, wallet, inFlight, perKey, perIp), pricer, proxy);
-        InfoHttpService info = new InfoHttpService(catalog, pricer, NodeInfo.from(g.get("info")));
+                new Gate(auth, catalog, ledger, publisher, wallet, inFlight, perKey, perIp), pricer, media, proxy);
+        InfoHttpService info = new InfoHttpService(catalog, pricer, () -> NodeInfo.of(live.current(), version));
         FrontDoorHttpService frontDoor = new FrontDoorHttpService(targets, proxy.upstreamTimeout());
         return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.addFilter(cors).register(messages), info, proxyService,
                                                                                                   frontDoor)));
     }
 
+    /** The settings table, seeded on first start with what {@code gateway.pricing}, {@code .info} and {@code .rate-limit} give. */
+    private static SettingsStore seededStore(HikariDataSource ds, Config g) {
+        Config info = g.get("info");
+        SettingsSeed seed = PricingSettings.seed(new SettingsSeed(), g.get("pricing"))
+                .text(SettingField.NAME, info.get("name")).text(SettingField.DESCRIPTION, info.get("description"))
+                .text(SettingField.NPUB, info.get("npub")).text(SettingField.HTTP_URL, info.get("http-url"))
+                .text(SettingField.ONION_URL, info.get("onion-url")).list(SettingField.MINTS, info.get("mints"))
+                .number(SettingField.CHILD_KEY_COST_MSAT, info.get("child-key-cost-msats"))
+                .number(SettingField.RATE_LIMIT_PER_KEY, g.get("rate-limit.per-key"))
+                .number(SettingField.RATE_LIMIT_PER_IP, g.get("rate-limit.per-ip"));
+        g.get("rate-limit.window").as(Duration.class).ifPresent(w -> seed.value(SettingField.RATE_LIMIT_WINDOW_SECONDS,
+                com.fasterxml.jackson.databind.node.LongNode.valueOf(Math.max(1, w.toSeconds()))));
+        SettingsStore store = new SettingsStore(ds);
+        store.seed(seed.values());
+        return store;
+    }
+
     static void routing(HttpRouting.Builder routing, InfoHttpService info, ProxyHttpService proxy, FrontDoorHttpService frontDoor) {
-        routing.error(WalletException.class, (req, res, e) -> {
+        routing.addFilter((chain, req, res) -> {
+                    RequestIds.assignFresh(req, res);
+                    chain.proceed();
+                })
+                .error(WalletException.class, (req, res, e) -> {
                     res.status(Status.create(e.status()));
                     res.header(HeaderValues.CONTENT_TYPE_JSON);
                     res.send(e.body());

@@ -15,7 +15,7 @@ class MainTest {
     void startsAndAnswersHealthAndMetrics(TestDb db, KafkaSettings kafka) {
         RunningService server = Main.start(ServiceSmoke.config(db, kafka));
         try {
-            ServiceSmoke.assertHealthAndMetrics(server.port());
+            ServiceSmoke.assertHealthAndMetrics(server.port(), server.internalPort());
         } finally {
             server.stop();
         }

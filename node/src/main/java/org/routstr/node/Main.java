@@ -66,7 +66,7 @@ public final class Main {
         try {
             run(settings, node, progress, log);
         } catch (RuntimeException e) {
-            progress.line("FAILED to start: " + e.getMessage() + " (details in " + log + ")");
+            progress.line("FAILED to start: " + Node.cause(e) + " (details in " + log + ")");
             System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "node failed to start", e);
             node.stop();
             System.exit(1);
@@ -81,9 +81,11 @@ public final class Main {
                                           + " with fake Lightning are used (fake money, nothing leaves this machine)"));
         String host = s.host().isEmpty() ? (demo.isPresent() ? "127.0.0.1" : "0.0.0.0") : s.host();
         NodeSettings eff = new NodeSettings(s.dataDir(), s.configFile(), host, s.port(), s.dbUrl(), s.dbUser(), s.dbPassword(),
-                                            s.kafka(), s.demo(), s.demoPort(), s.demoMintPort(), s.demoUpstreamPort());
-        // encrypts upstream API keys at rest; below the environment and the config file, so GATEWAY_SECRET_dash_KEY still wins
-        Map<String, String> defaults = Map.of("gateway.secret-key", kept(s.dataDir(), "gateway-secret.key"));
+                                            s.kafka(), s.demo(), s.demoPort(), s.demoMintPort(), s.demoUpstreamPort(), s.dbDurable());
+        // encrypts upstream API keys and the Nostr nsec at rest; below the environment and the config file, so
+        // GATEWAY_SECRET_dash_KEY and DISCOVERY_SECRET_dash_KEY still win
+        String secret = kept(s.dataDir(), "gateway-secret.key");
+        Map<String, String> defaults = Map.of("gateway.secret-key", secret, "discovery.secret-key", secret);
         Node.Started started = node.start(eff, token, defaults, demo);
         Optional<String> demoUrl = demo.map(d -> startFaucet(node, s.demoPort()));
         String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
@@ -91,12 +93,15 @@ public final class Main {
         writeNodeJson(s.dataDir(), base, started, demoUrl, log);
         progress.line("ready in " + progress.elapsed() + " (JVM up " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
         System.out.println();
-        System.out.println("  API          " + base + "/v1        (OpenAI-compatible; health at " + base + "/health)");
-        System.out.println("  dashboard    " + base + "/admin/     (admin-service: only its health endpoint exists so far)");
-        System.out.println("  admin login  no password generated: the admin-service does not have a login yet");
+        System.out.println("  API          " + base + "/v1        (OpenAI-compatible; bare health at " + base + "/health/ready)");
+        System.out.println("  admin API    " + base + "/admin/api/  (log in: POST /admin/api/auth/login {\"password\"})");
+        System.out.println(org.routstr.admin.auth.Authenticator.takeFirstPassword()
+                .map(p -> "  admin login  user admin, one-time password " + p + "  (shown once; a new one is required at first login)")
+                .orElse("  admin login  user admin, with the password you set"));
         demoUrl.ifPresent(u -> System.out.println("  demo tokens  curl -s -X POST " + u + "/demo/token -d '{\"amount_sat\":2000}'"
                                                   + "   (or ./routstr demo-token 2000)"));
         System.out.println("  internal     " + started.internalPorts() + " on 127.0.0.1");
+        System.out.println("  metrics      " + started.metricsPorts() + " on 127.0.0.1 (/metrics, detailed /health; never public)");
         System.out.println("  logs         " + log);
         System.out.println("  stop         Ctrl-C (or SIGTERM)");
         System.out.flush();
@@ -154,6 +159,7 @@ public final class Main {
                 .put("kafka", st.kafka()).put("log", log.toString());
         demoUrl.ifPresent(u -> json.put("demo", u));
         st.internalPorts().forEach((k, v) -> json.with("internal").put(k, "http://127.0.0.1:" + v));
+        st.metricsPorts().forEach((k, v) -> json.with("metrics").put(k, "http://127.0.0.1:" + v));
         try {
             Path tmp = dataDir.resolve("node.json.tmp");
             Files.write(tmp, Json.bytes(json));

@@ -39,7 +39,8 @@ final class Node {
     }
 
     /** What the startup produced, for the banner and {@code node.json}. */
-    record Started(String dbUrl, boolean embeddedDb, String kafka, int gatewayPort, Map<String, Integer> internalPorts) {
+    record Started(String dbUrl, boolean embeddedDb, String kafka, int gatewayPort, Map<String, Integer> internalPorts,
+                   Map<String, Integer> metricsPorts) {
     }
 
     /** Starts everything; on failure stops what already runs and rethrows. */
@@ -57,8 +58,8 @@ final class Node {
     }
 
     private Started startAll(NodeSettings s, String internalToken, Map<String, String> defaults, Optional<DemoPlan> demoPlan) {
-        String dbUrl = s.dbUrl().orElseGet(() -> progress.step("PostgreSQL (embedded, data in " + s.postgresDir() + ")", () -> {
-            EmbeddedDatabase db = own("PostgreSQL", EmbeddedDatabase.start(Optional.of(s.postgresDir()), 0));
+        String dbUrl = s.dbUrl().orElseGet(() -> progress.step("PostgreSQL (embedded, data in " + s.postgresDir() + (s.dbDurable() ? "" : ", NOT durable: fsync off") + ")", () -> {
+            EmbeddedDatabase db = own("PostgreSQL", EmbeddedDatabase.start(Optional.of(s.postgresDir()), 0, s.dbDurable()));
             db.createDatabase("routstr");
             return db.jdbcUrl("routstr");
         }));
@@ -85,7 +86,9 @@ final class Node {
         billingOffsets = Optional.of(new KafkaDrain.Offsets(dbUrl, shared.get("db.user"), shared.get("db.password"),
                 configs.compose(org.routstr.billing.Main.class, Map.of()).get("billing.consumer.group").asString().orElse("billing")));
 
-        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0");
+        // billing's static member id: restarted after a kill -9 it gets its partitions at once, not after its session timeout
+        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0", "server.internal-port", "0",
+                                              "billing.consumer.instance-id", "routstr-node-billing");
         progress.step("billing, wallet, admin and discovery services", () -> {
             startInternal(configs, loopback);
             return null;
@@ -93,6 +96,7 @@ final class Node {
         Map<String, String> front = new HashMap<>();
         front.put("server.host", s.host());
         front.put("server.port", Integer.toString(s.port()));
+        front.put("server.internal-port", "0");
         front.put("gateway.routes.wallet", "http://127.0.0.1:" + internal.get("wallet").port());
         front.put("gateway.routes.admin", "http://127.0.0.1:" + internal.get("admin").port());
         front.put("gateway.routes.discovery", "http://127.0.0.1:" + internal.get("discovery").port());
@@ -102,7 +106,10 @@ final class Node {
         });
         Map<String, Integer> ports = new HashMap<>();
         internal.forEach((k, v) -> ports.put(k, v.port()));
-        return new Started(dbUrl, s.dbUrl().isEmpty(), kafka, gateway.port(), ports);
+        Map<String, Integer> metrics = new HashMap<>();
+        internal.forEach((k, v) -> metrics.put(k, v.internalPort()));
+        metrics.put("gateway", gateway.internalPort());
+        return new Started(dbUrl, s.dbUrl().isEmpty(), kafka, gateway.port(), ports, metrics);
     }
 
     private void startInternal(ServiceConfigs configs, Map<String, String> loopback) {
@@ -119,15 +126,25 @@ final class Node {
         // in parallel: each spends most of its start waiting on its pool, its migration lock or its broker connection
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<String, Future<RunningService>> futures = new HashMap<>();
-            starters.forEach((name, start) ->
-                    futures.put(name, pool.submit(() -> start.apply(configs.compose(mains.get(name), loopback)))));
+            starters.forEach((name, start) -> {
+                if (!name.equals("admin")) {
+                    futures.put(name, pool.submit(() -> start.apply(configs.compose(mains.get(name), loopback))));
+                }
+            });
+            // admin-service calls the wallet's internal API (owner balance, withdrawals): it starts once the wallet's port is known
+            Future<RunningService> wallet = futures.get("wallet");
+            futures.put("admin", pool.submit(() -> {
+                Map<String, String> admin = new HashMap<>(loopback);
+                admin.put("admin.wallet-url", "http://127.0.0.1:" + wallet.get().port());
+                return starters.get("admin").apply(configs.compose(mains.get("admin"), admin));
+            }));
             RuntimeException failure = null;
             for (var e : futures.entrySet()) {
                 try {
                     internal.put(e.getKey(), e.getValue().get());
                 } catch (ExecutionException ex) {
                     failure = failure != null ? failure
-                            : new IllegalStateException(e.getKey() + " failed to start: " + ex.getCause().getMessage(), ex.getCause());
+                            : new IllegalStateException(e.getKey() + " failed to start: " + cause(ex.getCause()), ex.getCause());
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     failure = new IllegalStateException("interrupted while starting " + e.getKey());
@@ -137,6 +154,24 @@ final class Node {
                 throw failure;
             }
         }
+    }
+
+    /** What went wrong, named even when an exception has no message (a bare "null" said nothing). */
+    static String cause(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null && sb.length() < 500; c = c.getCause() == c ? null : c.getCause()) {
+            if (c != t && c.getMessage() != null && sb.toString().contains(c.getMessage())) {
+                continue;
+            }
+            if (!sb.isEmpty()) {
+                sb.append("; caused by ");
+            }
+            sb.append(c.getClass().getSimpleName());
+            if (c.getMessage() != null) {
+                sb.append(": ").append(c.getMessage());
+            }
+        }
+        return sb.toString();
     }
 
     /** The demo stand-ins, when demo mode runs. */

@@ -14,7 +14,7 @@ import io.helidon.config.ConfigSources;
  */
 record NodeSettings(Path dataDir, Optional<Path> configFile, String host, int port, Optional<String> dbUrl, String dbUser,
                     String dbPassword, Optional<String> kafka, Demo demo, int demoPort, int demoMintPort,
-                    int demoUpstreamPort) {
+                    int demoUpstreamPort, boolean dbDurable) {
 
     /** Whether demo mode runs: {@code auto} means "when no upstream is configured". */
     enum Demo { AUTO, ON, OFF }
@@ -54,7 +54,8 @@ record NodeSettings(Path dataDir, Optional<Path> configFile, String host, int po
                                                      .replace("TRUE", "ON").replace("FALSE", "OFF")),
                                 r.integer("demo-port", 8010),
                                 r.integer("demo-mint-port", 3338),
-                                r.integer("demo-upstream-port", 8011));
+                                r.integer("demo-upstream-port", 8011),
+                                r.bool("db-durable", true));
     }
 
     /** The embedded PostgreSQL cluster's folder. */
@@ -77,6 +78,14 @@ record NodeSettings(Path dataDir, Optional<Path> configFile, String host, int po
             String name = "ROUTSTR_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
             return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank())
                     .or(() -> node.get(key).asString().asOptional());
+        }
+
+        boolean bool(String key, boolean dflt) {
+            return string(key).map(v -> switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "on", "yes" -> true;
+                case "false", "off", "no" -> false;
+                default -> throw new IllegalArgumentException("node." + key + " must be true or false, was " + v);
+            }).orElse(dflt);
         }
 
         int integer(String key, int dflt) {

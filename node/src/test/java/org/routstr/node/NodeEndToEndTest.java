@@ -101,7 +101,11 @@ class NodeEndToEndTest {
             Http.Reply r = Http.get(info.get("internal").get(svc).asText() + "/health/ready", null);
             assertThat(svc + " " + r.body(), r.status(), is(200));
             assertThat(svc, r.json().get("status").asText(), is("UP"));
+            Http.Reply m = Http.get(info.get("metrics").get(svc).asText() + "/metrics", null);
+            assertThat(svc + " metrics on the internal socket", m.status(), is(200));
         }
+        assertThat("no metrics on the public port", Http.get(info.get("api").asText() + "/metrics", null).status(), is(404));
+        assertThat(Http.get(info.get("metrics").get("gateway").asText() + "/metrics", null).status(), is(200));
     }
 
     /** The balance once billing settled {@code requests} requests (it settles from Kafka, so shortly after the replies). */

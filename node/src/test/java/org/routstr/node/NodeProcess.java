@@ -80,6 +80,18 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as an OOM killer or a power cut would end it: no hook, no orderly stop. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("node survived SIGKILL");
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
     String output() {
         try {
             return Files.readString(console);

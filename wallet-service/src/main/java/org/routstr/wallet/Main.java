@@ -4,7 +4,9 @@ import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +22,15 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
+import org.routstr.common.kafka.ControlBus;
+import org.routstr.common.kafka.Kafka;
+import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.LogShipper;
+import org.routstr.common.settings.LiveSettings;
+import org.routstr.common.settings.SettingField;
+import org.routstr.common.settings.SettingsSeed;
+import org.routstr.common.settings.SettingsStore;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 import org.routstr.crypto.cashu.nut13.DeterministicSecrets;
@@ -33,6 +44,7 @@ import org.routstr.wallet.internal.OwnerFunds;
 import org.routstr.wallet.internal.Settlements;
 import org.routstr.wallet.lightning.LightningHttpService;
 import org.routstr.wallet.mint.ExpiryRefunds;
+import org.routstr.wallet.mint.InvoiceWatcher;
 import org.routstr.wallet.mint.Minter;
 import org.routstr.wallet.mint.Mints;
 import org.routstr.wallet.mint.Receiver;
@@ -61,11 +73,17 @@ public final class Main {
         WalletSettings settings = WalletSettings.from(config);
         RunningService service = new RunningService("wallet-service");
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "wallet"));
-        Db.migrate(ds);
+        Migrations.apply(config.get("db"), ds);
         Ledger ledger = new Ledger(ds);
-        Mints mints = new Mints(settings, seed(ds, settings.mnemonic()));
+        KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "wallet");
+        var producer = service.onStop(Kafka.producer(kafka));
+        ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+        service.onStop(LogShipper.install(producer, "wallet-service"));
+        LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, config.get("wallet"), settings), Optional.of(bus),
+                config.get("wallet.settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
+        Mints mints = new Mints(settings, () -> live.current().mints(), seed(ds, settings.mnemonic()));
         Receiver receiver = new Receiver(ds, ledger, mints);
-        Sender sender = new Sender(ds, ledger, mints, settings.lnurlLoopbackHttp());
+        Sender sender = new Sender(ds, ledger, mints);
         Minter minter = new Minter(ds, ledger, mints);
         Recovery recovery = new Recovery(ds, mints, receiver, sender, minter);
         ExpiryRefunds expiry = new ExpiryRefunds(ds, sender);
@@ -73,10 +91,12 @@ public final class Main {
         service.onStop(jobs::shutdownNow);
         long every = settings.recoveryInterval().toMillis();
         jobs.scheduleWithFixedDelay(() -> runJobs(recovery, expiry), 0, every, TimeUnit.MILLISECONDS);
+        InvoiceWatcher watcher = new InvoiceWatcher(ds, minter);
+        jobs.scheduleWithFixedDelay(() -> watch(watcher), 0, settings.invoiceWatch().toMillis(), TimeUnit.MILLISECONDS);
         Keys keys = new Keys(ledger, receiver);
         AccountQueries queries = new AccountQueries(ds);
         var balance = new BalanceHttpService(ledger, receiver, keys, queries);
-        var refunds = new RefundHttpService(ledger, sender, keys, settings.primaryMint(), settings.childKeyCostMsat());
+        var refunds = new RefundHttpService(ledger, sender, keys, mints::primary, () -> live.current().childKeyCostMsat());
         var lightning = new LightningHttpService(minter, keys);
         var internal = new InternalHttpService(settings.internalToken(), ledger, receiver, sender,
                 new Settlements(ds, settings.changeWait()), new OwnerFunds(ds, sender));
@@ -89,6 +109,20 @@ public final class Main {
         routing.register(internal).register(refunds).register(lightning).register(balance);
     }
 
+    /** The settings table, seeded on first start with the configured trusted mints, child-key cost and payout address. */
+    private static SettingsStore seededStore(DataSource ds, Config w, WalletSettings settings) {
+        SettingsStore store = new SettingsStore(ds);
+        store.seed(new SettingsSeed().list(SettingField.MINTS, w.get("trusted-mints"))
+                .number(SettingField.CHILD_KEY_COST_MSAT, w.get("child-key-cost-msat"))
+                .text(SettingField.LIGHTNING_ADDRESS, w.get("lightning-address")).values());
+        List<String> stored = store.read().mints();
+        if (!stored.isEmpty() && !stored.equals(settings.trustedMints())) {
+            LOG.log(Level.WARNING, "wallet.trusted-mints differs from the stored mints setting " + stored
+                                   + "; the stored value wins (change it with PATCH /admin/api/settings)");
+        }
+        return store;
+    }
+
     private static void runJobs(Recovery recovery, ExpiryRefunds expiry) {
         try {
             recovery.runOnce();
@@ -96,6 +130,15 @@ public final class Main {
         } catch (RuntimeException e) {
             // a job failure (database or mint down) must not stop the schedule
             LOG.log(Level.WARNING, "wallet job failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void watch(InvoiceWatcher watcher) {
+        try {
+            watcher.runOnce();
+        } catch (RuntimeException e) {
+            // a mint or database outage must not stop the schedule
+            LOG.log(Level.WARNING, "lightning watcher failed: " + e.getMessage());
         }
     }
 

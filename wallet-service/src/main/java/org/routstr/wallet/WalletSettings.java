@@ -17,12 +17,15 @@ import io.helidon.config.Config;
  * @param changeWait        how long {@code /internal/x-cashu/change} waits for settlement
  * @param recoveryInterval  how often unfinished mint operations and expired keys are looked at
  * @param childKeyCostMsat  price of one child key
- * @param lnurlLoopbackHttp allow plain-http LNURL endpoints on 127.0.0.1/localhost (tests, demo mode only)
+ * @param allowedHosts      hosts a client-chosen URL (foreign mint, LNURL) may name although plain http or not public
+ *                          (tests and demo mode allow 127.0.0.1); trusted mints need no entry
+ * @param invoiceWatch      how often unpaid Lightning invoices are checked at their mint (credited without polling)
  */
 public record WalletSettings(List<String> trustedMints, boolean foreignMints, Optional<String> mnemonic, String internalToken,
                              Duration mintTimeout, Duration changeWait, Duration recoveryInterval, long childKeyCostMsat,
-                             boolean lnurlLoopbackHttp) {
+                             java.util.Set<String> allowedHosts, Duration invoiceWatch) {
     public WalletSettings {
+        allowedHosts = java.util.Set.copyOf(allowedHosts);
         trustedMints = trustedMints.stream().map(WalletSettings::normalise).distinct().toList();
         if (trustedMints.isEmpty()) {
             throw new IllegalArgumentException("wallet.trusted-mints needs at least one mint URL");
@@ -48,7 +51,10 @@ public record WalletSettings(List<String> trustedMints, boolean foreignMints, Op
                 w.get("change-wait").as(Duration.class).orElse(Duration.ofSeconds(5)),
                 w.get("recovery-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
                 w.get("child-key-cost-msat").asLong().orElse(0L),
-                w.get("lnurl-loopback-http").asBoolean().orElse(false));
+                java.util.Set.copyOf(w.get("allowed-hosts").asList(String.class)
+                        .orElseGet(() -> w.get("allowed-hosts").asString().map(s -> List.of(s.split(","))).orElse(List.of()))
+                        .stream().map(String::strip).filter(s -> !s.isEmpty()).toList()),
+                w.get("invoice-watch-interval").as(Duration.class).orElse(Duration.ofSeconds(5)));
     }
 
     /** The primary mint. */

@@ -16,7 +16,7 @@ class MainTest {
         RunningService server = Main.start(ServiceSmoke.config(db, kafka, java.util.Map.of("wallet.trusted-mints", "http://127.0.0.1:9",
                 "internal.token", "test-internal-token-0123456789")));
         try {
-            ServiceSmoke.assertHealthAndMetrics(server.port());
+            ServiceSmoke.assertHealthAndMetrics(server.port(), server.internalPort());
         } finally {
             server.stop();
         }

@@ -25,11 +25,11 @@ final class SettlementRepository {
     }
 
     /** What one batch did. */
-    record Applied(int settled, int duplicates, int notActive, int unknown, int reconciled) {
-        static final Applied NONE = new Applied(0, 0, 0, 0, 0);
+    record Applied(int settled, int duplicates, int notActive, int unknown, int reconciled, int overruns, long overrunMsat) {
+        static final Applied NONE = new Applied(0, 0, 0, 0, 0, 0, 0);
     }
 
-    /** Applies {@code events} (settle, record, aggregate) in one round trip; see {@code billing_apply_usage} in V4. */
+    /** Applies {@code events} (settle, record, aggregate) in one round trip; see {@code billing_apply_usage} in V20. */
     static Applied apply(Connection c, List<Usage> events) throws SQLException {
         if (events.isEmpty()) {
             return Applied.NONE;
@@ -58,7 +58,8 @@ final class SettlementRepository {
             at[i] = Timestamp.from(e.at() == null ? Instant.now() : e.at());
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT settled, duplicates, not_active, unknown, reconciled FROM billing_apply_usage(?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "SELECT settled, duplicates, not_active, unknown, reconciled, overruns, overrun_msat"
+                + " FROM billing_apply_usage(?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setArray(1, c.createArrayOf("uuid", ids));
             ps.setArray(2, c.createArrayOf("text", accounts));
             ps.setArray(3, c.createArrayOf("int8", costs));
@@ -70,7 +71,7 @@ final class SettlementRepository {
             ps.setArray(9, c.createArrayOf("timestamptz", at));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Applied(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5));
+                return new Applied(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7));
             }
         }
     }

@@ -62,7 +62,8 @@ public final class UsageConsumer implements AutoCloseable {
     private volatile boolean closed;
 
     /** A committed batch, for metrics: the events applied and what they did. */
-    public record Batch(List<UsageEvent> events, int settled, int duplicates, int unknown, long committedAtMillis) {
+    public record Batch(List<UsageEvent> events, int settled, int duplicates, int unknown, int overruns, long overrunMsat,
+                        long committedAtMillis) {
     }
 
     public UsageConsumer(DataSource ds, KafkaSettings kafka, ConsumerSettings settings, Consumer<Batch> listener) {
@@ -86,6 +87,7 @@ public final class UsageConsumer implements AutoCloseable {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.clientId() + "-" + UUID.randomUUID().toString().substring(0, 8));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
+        settings.instanceId().ifPresent(id -> p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         // the database holds the offsets; Kafka's committed offsets are only informative (lag tools)
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -214,8 +216,13 @@ public final class UsageConsumer implements AutoCloseable {
                 LOG.log(Level.INFO, "usage batch: " + a.unknown() + " unknown and " + a.notActive()
                                     + " inactive reservations recorded and skipped");
             }
+            if (a.overruns() > 0) {
+                // the upstream billed more than the reservation: charged as the reservation, the rest written off
+                LOG.log(Level.WARNING, "usage batch: " + a.overruns() + " overruns above their reservation charged as the"
+                                       + " reservation, " + a.overrunMsat() + " msat written off");
+            }
             notify(new Batch(batch.stream().map(Usage::event).toList(), a.settled() + a.reconciled(), a.duplicates(),
-                             a.unknown(), now));
+                             a.unknown(), a.overruns(), a.overrunMsat(), now));
         } catch (DbException e) {
             // nothing of this group was applied: read its records again after a pause (a deadlock, a database restart)
             LOG.log(Level.WARNING, "usage batch of " + batch.size() + " rolled back (" + e.sqlState() + "): " + e.getMessage());

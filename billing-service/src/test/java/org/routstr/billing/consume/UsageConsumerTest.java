@@ -106,21 +106,23 @@ class UsageConsumerTest {
     }
 
     @Test
-    void anOverrunChargesWhatTheAccountCanPayWithoutTouchingOtherReservations(DataSource ds) {
+    void anOverrunIsChargedAsItsReservationCountedAndNeverTouchesOtherReservations(DataSource ds) {
         String acct = UsageFixtures.fundedAccounts(ds, 1, 10_000).getFirst();
         UUID overrun = UUID.randomUUID();
         UUID other = UUID.randomUUID();
         UsageFixtures.reserveAll(ds, List.of(overrun, other), List.of(acct, acct), List.of(4_000L, 5_000L));
         Usage u = new Usage(overrun, UsageFixtures.event(overrun, acct, 4_000, 9_000, "big"));
 
-        Db.inTransaction(ds, c -> SettlementRepository.apply(c, List.of(u)));
+        Applied applied = Db.inTransaction(ds, c -> SettlementRepository.apply(c, List.of(u)));
 
+        assertThat(applied.overruns(), is(1));
+        assertThat(applied.overrunMsat(), is(5_000L));
         Account a = new Ledger(ds).account(acct).orElseThrow();
         assertThat("the other request's 5000 stay reserved", a.reservedMsat(), is(5_000L));
-        assertThat(a.balanceMsat(), is(5_000L));
-        assertThat(a.availableMsat(), is(0L));
-        assertThat(count(ds, "SELECT unpaid_msat FROM ledger WHERE reservation_id = '" + overrun + "'"), is(4_000L));
-        assertThat(count(ds, "SELECT unpaid_msat FROM usage_hourly WHERE model = 'big'"), is(4_000L));
+        assertThat("charged the 4000 reserved, not the 9000 the upstream billed", a.balanceMsat(), is(6_000L));
+        assertThat(a.availableMsat(), is(1_000L));
+        assertThat(count(ds, "SELECT unpaid_msat FROM ledger WHERE reservation_id = '" + overrun + "'"), is(5_000L));
+        assertThat(count(ds, "SELECT unpaid_msat FROM usage_hourly WHERE model = 'big'"), is(5_000L));
     }
 
     @Test

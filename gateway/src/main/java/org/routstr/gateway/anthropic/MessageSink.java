@@ -40,10 +40,6 @@ final class MessageSink {
         }
     }
 
-    boolean clientGone() {
-        return clientGone;
-    }
-
     private void write(String s) {
         if (clientGone) {
             return;

@@ -23,9 +23,12 @@ import org.routstr.common.http.RequestIds;
 import org.routstr.common.json.Json;
 import org.routstr.gateway.auth.Caller;
 import org.routstr.gateway.catalog.Route;
+import org.routstr.gateway.pricing.Budget;
 import org.routstr.gateway.pricing.Cost;
 import org.routstr.gateway.pricing.CostFields;
+import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
+import org.routstr.gateway.pricing.PromptTokens;
 import org.routstr.gateway.pricing.Usage;
 import org.routstr.gateway.proxy.Gate;
 import org.routstr.gateway.proxy.PaidRequest;
@@ -42,12 +45,14 @@ public final class MessagesHttpService implements HttpService {
     private static final String ENDPOINT = "messages";
     private final Gate gate;
     private final Pricer pricer;
+    private final PromptTokens promptTokens;
     private final MessagesUpstream upstream;
     private final ProxySettings settings;
 
-    public MessagesHttpService(Gate gate, Pricer pricer, ProxySettings settings) {
+    public MessagesHttpService(Gate gate, Pricer pricer, MediaTokens media, ProxySettings settings) {
         this.gate = gate;
         this.pricer = pricer;
+        this.promptTokens = new PromptTokens(media);
         this.settings = settings;
         this.upstream = new MessagesUpstream(settings);
     }
@@ -78,10 +83,8 @@ public final class MessagesHttpService implements HttpService {
         }
         boolean stream = s != null && s.asBoolean(false);
         List<Route> routes = gate.routes(model);
-        long estimate = 0;
-        for (Route r : routes) {
-            estimate = Math.max(estimate, pricer.estimate(r, raw.length / 3 + 1, OptionalLong.of(max.asLong()), 0));
-        }
+        Budget budget = Budget.of(promptTokens.of(tree, raw.length), OptionalLong.of(max.asLong()));
+        long estimate = routes.stream().mapToLong(r -> pricer.estimate(r, budget)).max().orElseThrow();
         PaidRequest p = gate.reserve(requestId, caller, estimate, model, ENDPOINT, stream, routes);
         boolean metered = false;
         gate.start(p);
@@ -137,7 +140,7 @@ public final class MessagesHttpService implements HttpService {
             message = ChatReplies.message(body == null ? Json.object() : body, p.model());
         }
         Optional<Usage> usage = Usage.of(message.get("usage"));
-        Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
+        Cost cost = gate.charge(p, r, pricer.cost(r, usage, 0, p.reservedMsat()));
         CostFields.put(message.withObject("usage"), cost, gate.remainingAfter(p, cost));
         gate.served(p, r, up.status().code(), cost);
         gate.change(p).ifPresent(t -> res.header(Gate.X_CASHU, t));
@@ -163,9 +166,10 @@ public final class MessagesHttpService implements HttpService {
             usage = ts.relay(up.inputStream());
             delta = ts.delta();
         }
-        Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
+        Cost cost = gate.charge(p, r, pricer.cost(r, usage, 0, p.reservedMsat()));
         gate.served(p, r, up.status().code(), cost);
-        Optional<String> change = sink.clientGone() ? Optional.empty() : gate.change(p);
+        // issued even when the client has gone: it stays fetchable with the original token from /v1/balance/refund
+        Optional<String> change = gate.change(p);
         CostFields.put(delta.withObject("usage"), cost, gate.remainingAfter(p, cost));
         sink.finish(delta, change);
     }

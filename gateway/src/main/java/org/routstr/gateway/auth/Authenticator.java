@@ -36,8 +36,7 @@ public final class Authenticator {
             String hash = walletOrFail().redeemXCashu(token, requestId);
             return new Caller(hash, account(hash).billingHash(), Optional.of(token));
         }
-        String bearer = authorization.map(String::trim).filter(a -> a.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(a -> a.substring(7).trim()).orElse("");
+        String bearer = ApiKeys.bearer(authorization).orElse("");
         if (bearer.isEmpty()) {
             throw ApiException.unauthorized("missing_api_key", "API key or Cashu token required");
         }

@@ -109,7 +109,8 @@ public final class CatalogRepository {
                        usd_per_image = excluded.usd_per_image, usd_per_m_cache_read = excluded.usd_per_m_cache_read,
                        usd_per_m_cache_write = excluded.usd_per_m_cache_write, context_length = excluded.context_length,
                        max_completion_tokens = excluded.max_completion_tokens, description = excluded.description,
-                       architecture = excluded.architecture, updated_at = now()""")) {
+                       architecture = excluded.architecture, updated_at = now()
+                WHERE NOT models.custom""")) {
             ps.setString(1, m.id());
             ps.setLong(2, providerId);
             ps.setString(3, m.upstreamId());

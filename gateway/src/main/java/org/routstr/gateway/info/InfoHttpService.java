@@ -1,5 +1,7 @@
 package org.routstr.gateway.info;
 
+import java.util.function.Supplier;
+
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -19,11 +21,11 @@ import org.routstr.gateway.pricing.Pricer;
  */
 public final class InfoHttpService implements HttpService {
     private final Catalog catalog;
-    private final NodeInfo info;
+    private final Supplier<NodeInfo> info;
     private final ModelJson modelJson;
     private final ModelPaths paths;
 
-    public InfoHttpService(Catalog catalog, Pricer pricer, NodeInfo info) {
+    public InfoHttpService(Catalog catalog, Pricer pricer, Supplier<NodeInfo> info) {
         this.catalog = catalog;
         this.info = info;
         this.modelJson = new ModelJson(pricer);
@@ -52,10 +54,11 @@ public final class InfoHttpService implements HttpService {
     }
 
     private void info(ServerRequest req, ServerResponse res) {
-        send(res, Json.mapper().valueToTree(info));
+        send(res, Json.mapper().valueToTree(info.get()));
     }
 
     private void root(ServerRequest req, ServerResponse res) {
+        NodeInfo info = this.info.get();
         send(res, Json.object().put("name", info.name()).put("description", info.description()).put("version", info.version())
                 .put("status", "running"));
     }

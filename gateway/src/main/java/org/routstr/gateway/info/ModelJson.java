@@ -14,6 +14,7 @@ import org.routstr.common.http.ApiException;
 import org.routstr.common.json.Json;
 import org.routstr.gateway.catalog.ModelPrices;
 import org.routstr.gateway.catalog.Route;
+import org.routstr.gateway.pricing.Budget;
 import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.Usage;
 
@@ -39,8 +40,8 @@ final class ModelJson {
 
     private Max max(Route r) {
         long bigPrompt = r.contextLength().isPresent() ? r.contextLength().getAsInt() : NO_CONTEXT_PROMPT;
-        long atBig = pricer.estimate(r, bigPrompt, OptionalLong.empty(), 0);
-        long atOne = pricer.estimate(r, 1, OptionalLong.empty(), 0);
+        long atBig = pricer.estimate(r, Budget.of(bigPrompt, OptionalLong.empty()));
+        long atOne = pricer.estimate(r, Budget.of(1, OptionalLong.empty()));
         long request = pricer.cost(r, usage(0, 0, 0, 0), 0, 0).baseMsat();
         long prompt = pricer.cost(r, usage(bigPrompt, 0, 0, 0), 0, 0).inputMsat();
         long onePrompt = pricer.cost(r, usage(1, 0, 0, 0), 0, 0).inputMsat();

@@ -2,21 +2,20 @@ package org.routstr.gateway.info;
 
 import java.util.List;
 
-import io.helidon.config.Config;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import org.routstr.common.settings.OperatorSettings;
+
 /**
- * What {@code GET /v1/info} tells clients, from {@code gateway.info}.
+ * What {@code GET /v1/info} tells clients, from the live operator settings: the mints are the ones the wallet trusts and
+ * the child-key cost is the one the wallet charges (one setting each).
  */
 public record NodeInfo(String name, String description, String version, String npub, List<String> mints,
                        @JsonProperty("http_url") String httpUrl, @JsonProperty("onion_url") String onionUrl,
                        @JsonProperty("child_key_cost_msats") long childKeyCostMsats) {
-    public static NodeInfo from(Config c) {
-        return new NodeInfo(c.get("name").asString().orElse("Routstr node"),
-                            c.get("description").asString().orElse("An OpenAI-compatible API paid with Cashu eCash"),
-                            c.get("version").asString().orElse("0.1.0"), c.get("npub").asString().orElse(""),
-                            c.get("mints").asList(String.class).orElse(List.of()), c.get("http-url").asString().orElse(""),
-                            c.get("onion-url").asString().orElse(""), c.get("child-key-cost-msats").asLong().orElse(0L));
+    /** The info of a settings snapshot. */
+    public static NodeInfo of(OperatorSettings s, String version) {
+        return new NodeInfo(s.name(), s.description(), version, s.npub(), s.mints(), s.httpUrl(), s.onionUrl(),
+                            s.childKeyCostMsat());
     }
 }

@@ -3,30 +3,40 @@ package org.routstr.gateway.limits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import org.routstr.common.http.ApiException;
 
 /**
  * Fixed-window request counting per subject (a key hash or a client IP): over {@code limit} requests in a window gives a
- * 429 whose {@code Retry-After} is the rest of the window. A limit of 0 turns it off. In memory, per gateway replica.
+ * 429 whose {@code Retry-After} is the rest of the window. A limit of 0 turns it off. Limit and window are read per request
+ * (the live settings). In memory, per gateway replica.
  */
 public final class RateLimiter {
-    private final int limit;
-    private final long windowNanos;
+    private final IntSupplier limit;
+    private final Supplier<Duration> window;
     private final String what;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
     public RateLimiter(int limit, Duration window, String what) {
+        this(() -> limit, () -> window, what);
+    }
+
+    /** A limiter whose limit and window can change while it runs. */
+    public RateLimiter(IntSupplier limit, Supplier<Duration> window, String what) {
         this.limit = limit;
-        this.windowNanos = window.toNanos();
+        this.window = window;
         this.what = what;
     }
 
     /** Counts a request; throws {@link RateLimited} when the subject is over its limit. */
     public void check(String subject) {
+        int limit = this.limit.getAsInt();
         if (limit <= 0) {
             return;
         }
+        long windowNanos = window.get().toNanos();
         long now = System.nanoTime();
         Window w = windows.compute(subject, (k, old) -> old == null || now - old.start >= windowNanos
                 ? new Window(now, 1) : new Window(old.start, old.count + 1));

@@ -1,6 +1,7 @@
 package org.routstr.gateway.pricing;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -13,6 +14,27 @@ public record Cost(long baseMsat, long inputMsat, long outputMsat, long cacheRea
                    String pricing, BigDecimal totalUsd) {
     public long totalMsat() {
         return baseMsat + inputMsat + outputMsat + cacheReadMsat + cacheWriteMsat;
+    }
+
+    /**
+     * This cost lowered to at most {@code maxMsat} (the reservation), output first, then input, cache write, cache read and
+     * the per-request part; the USD figure scales with it.
+     */
+    public Cost cappedAt(long maxMsat) {
+        long total = totalMsat();
+        if (total <= maxMsat) {
+            return this;
+        }
+        long[] parts = {outputMsat, inputMsat, cacheWriteMsat, cacheReadMsat, baseMsat};
+        long excess = total - Math.max(0, maxMsat);
+        for (int i = 0; i < parts.length && excess > 0; i++) {
+            long cut = Math.min(parts[i], excess);
+            parts[i] -= cut;
+            excess -= cut;
+        }
+        BigDecimal usd = totalUsd.multiply(BigDecimal.valueOf(Math.max(0, maxMsat)))
+                .divide(BigDecimal.valueOf(total), 8, RoundingMode.HALF_UP);
+        return new Cost(parts[4], parts[1], parts[0], parts[3], parts[2], usage, pricing, usd);
     }
 
     /** The reference's {@code usage.cost} object. */

@@ -3,7 +3,6 @@ package org.routstr.gateway.pricing;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 import org.routstr.common.http.ApiException;
@@ -18,42 +17,53 @@ import org.routstr.gateway.catalog.Route;
 public final class Pricer {
     private static final BigDecimal MSAT_PER_BTC = BigDecimal.valueOf(100_000_000_000L);
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-    private final PricingSettings settings;
+    private final Supplier<PricingSettings> live;
     private final Supplier<Optional<BigDecimal>> rate;
 
     /** {@code rate} gives the current USD per BTC (normally {@code BtcRate::usdPerBtc}). */
     public Pricer(PricingSettings settings, Supplier<Optional<BigDecimal>> rate) {
-        this.settings = settings;
+        this(() -> settings, rate);
+    }
+
+    /** Prices with whatever {@code settings} gives at each call (the live operator settings). */
+    public Pricer(Supplier<PricingSettings> settings, Supplier<Optional<BigDecimal>> rate) {
+        this.live = settings;
         this.rate = rate;
     }
 
-    /** The worst case to reserve: prompt estimate (capped by the context), completion budget, per-request and image prices. */
-    public long estimate(Route r, long promptTokens, OptionalLong maxTokens, int images) {
+    /**
+     * The worst case to reserve: prompt estimate (capped by the context), the completion budget of each choice (capped by
+     * the model's limit) times the choices, per-request and image prices.
+     */
+    public long estimate(Route r, Budget b) {
+        PricingSettings settings = live.get();
         if (settings.fixedSatsPerRequest() > 0) {
             return settings.fixedSatsPerRequest() * 1000;
         }
-        long prompt = r.contextLength().isPresent() ? Math.min(promptTokens, r.contextLength().getAsInt()) : promptTokens;
-        long completion = maxTokens.orElse(r.maxCompletionTokens().isPresent() ? r.maxCompletionTokens().getAsInt()
+        long prompt = r.contextLength().isPresent() ? Math.min(b.promptTokens(), r.contextLength().getAsInt()) : b.promptTokens();
+        long completion = b.maxOutputTokens().orElse(r.maxCompletionTokens().isPresent() ? r.maxCompletionTokens().getAsInt()
                 : r.contextLength().isPresent() ? Math.max(1, r.contextLength().getAsInt() - prompt) : settings.defaultMaxTokens());
         if (r.maxCompletionTokens().isPresent()) {
             completion = Math.min(completion, r.maxCompletionTokens().getAsInt());
         }
         BigDecimal usdPerBtc = usdPerBtc();
-        BigDecimal fee = fee(r);
+        BigDecimal fee = fee(r, settings);
         ModelPrices p = r.prices();
-        long total = tokens(prompt, p.inputPerM(), fee, usdPerBtc) + tokens(completion, p.outputPerM(), fee, usdPerBtc)
-                     + base(p, images, fee, usdPerBtc);
+        long total = tokens(prompt, p.inputPerM(), fee, usdPerBtc)
+                     + tokens(Math.multiplyExact(completion, (long) b.choices()), p.outputPerM(), fee, usdPerBtc)
+                     + base(p, b.images(), fee, usdPerBtc);
         return Math.max(1, total);
     }
 
     /** The cost from reported usage; without usage: the per-request/per-image prices if set, else the reserved estimate. */
     public Cost cost(Route r, Optional<Usage> usage, int images, long reservedMsat) {
+        PricingSettings settings = live.get();
         if (settings.fixedSatsPerRequest() > 0) {
             return new Cost(settings.fixedSatsPerRequest() * 1000, 0, 0, 0, 0, usage.orElse(new Usage(0, 0, 0, 0)), "per_request",
                             usd(settings.fixedSatsPerRequest() * 1000));
         }
         BigDecimal usdPerBtc = usdPerBtc();
-        BigDecimal fee = fee(r);
+        BigDecimal fee = fee(r, settings);
         ModelPrices p = r.prices();
         long base = base(p, images, fee, usdPerBtc);
         if (usage.isEmpty()) {
@@ -74,6 +84,10 @@ public final class Pricer {
 
     /** The total fee multiplier of a route: exchange fee × (provider fee, or the default upstream fee). */
     public BigDecimal fee(Route r) {
+        return fee(r, live.get());
+    }
+
+    private static BigDecimal fee(Route r, PricingSettings settings) {
         return settings.exchangeFee().multiply(r.provider().fee().orElse(settings.upstreamFee()));
     }
 

@@ -4,8 +4,12 @@ import java.math.BigDecimal;
 
 import io.helidon.config.Config;
 
+import org.routstr.common.settings.OperatorSettings;
+import org.routstr.common.settings.SettingField;
+import org.routstr.common.settings.SettingsSeed;
+
 /**
- * {@code gateway.pricing}: exchange fee, default upstream fee (a provider's own fee wins), optional fixed price per
+ * Pricing from the live settings: exchange fee, default upstream fee (a provider's own fee wins), optional fixed price per
  * request in sats, and the completion budget reserved when neither the request nor the model gives one.
  */
 public record PricingSettings(BigDecimal exchangeFee, BigDecimal upstreamFee, long fixedSatsPerRequest, int defaultMaxTokens) {
@@ -18,11 +22,18 @@ public record PricingSettings(BigDecimal exchangeFee, BigDecimal upstreamFee, lo
         }
     }
 
-    /** Reads the node (defaults: 1.005, 1.10, 0 = token pricing, 4096). */
-    public static PricingSettings from(Config c) {
-        return new PricingSettings(new BigDecimal(c.get("exchange-fee").asString().orElse("1.005")),
-                                   new BigDecimal(c.get("upstream-fee").asString().orElse("1.10")),
-                                   c.get("fixed-sats-per-request").asLong().orElse(0L),
-                                   c.get("default-max-tokens").asInt().orElse(4096));
+    /** The pricing part of the live operator settings. */
+    public static PricingSettings of(OperatorSettings s) {
+        return new PricingSettings(s.exchangeFee(), s.upstreamFee(), s.fixedSatsPerRequest(), s.defaultMaxTokens());
+    }
+
+    /** Adds the first-start seeds {@code gateway.pricing} gives (the stored settings win afterwards). */
+    public static SettingsSeed seed(SettingsSeed seed, Config c) {
+        seed.text(SettingField.EXCHANGE_FEE, c.get("exchange-fee")).text(SettingField.UPSTREAM_FEE, c.get("upstream-fee"))
+                .number(SettingField.DEFAULT_MAX_TOKENS, c.get("default-max-tokens"));
+        c.get("fixed-sats-per-request").asLong().filter(n -> n > 0).ifPresent(n -> seed
+                .value(SettingField.FIXED_PRICING, com.fasterxml.jackson.databind.node.BooleanNode.TRUE)
+                .value(SettingField.FIXED_COST_SATS, com.fasterxml.jackson.databind.node.LongNode.valueOf(n)));
+        return seed;
     }
 }

@@ -60,8 +60,10 @@ public final class FrontDoorHttpService implements HttpService {
         HttpClientRequest out = client.method(req.prologue().method())
                 .uri(base + req.path().rawPath() + (query.isEmpty() ? "" : "?" + query))
                 .skipUriEncoding(true);
-        Headers.copy(req.headers(), out, true);
+        Headers.copyFrontDoor(req.headers(), out);
         out.header(RequestIds.HEADER, id);
+        // the services behind the door see the real client (admin lockout per address); a client's own value is replaced
+        out.header(io.helidon.http.HeaderNames.X_FORWARDED_FOR, req.remotePeer().host());
         req.headers().contentLength().ifPresent(l -> out.header(io.helidon.http.HeaderNames.CONTENT_LENGTH, String.valueOf(l)));
         try (HttpClientResponse in = send(out, req)) {
             res.status(Status.create(in.status().code()));

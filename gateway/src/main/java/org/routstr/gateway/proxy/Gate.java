@@ -108,7 +108,7 @@ public final class Gate {
             if (res.isSent() || caller.xCashuToken().isEmpty()) {
                 throw e;
             }
-            metering.refund(caller).ifPresent(t -> res.header(X_CASHU, t));
+            metering.change(caller, UUID.randomUUID()).ifPresent(t -> res.header(X_CASHU, t));
             ErrorHandlers.send(req, res, e);
         }
     }
@@ -126,6 +126,11 @@ public final class Gate {
         }
     }
 
+    /** What to charge for {@code metered}: never above the reservation (an overrun is counted and logged). */
+    public Cost charge(PaidRequest p, Route r, Cost metered) {
+        return metering.charge(p, r, metered);
+    }
+
     /** Records a served request (billing settles {@code cost}). */
     public void served(PaidRequest p, Route r, int status, Cost cost) {
         metering.served(p, r, status, cost);
@@ -138,7 +143,7 @@ public final class Gate {
 
     /** The X-Cashu change of a served request, once billing settled it. */
     public Optional<String> change(PaidRequest p) {
-        return metering.change(p);
+        return metering.change(p.caller(), p.reservation());
     }
 
     /** What the paying account has once {@code p} settles at {@code cost}. */
@@ -148,7 +153,7 @@ public final class Gate {
 
     /** Whatever an X-Cashu caller has on its account, as a token (for requests that cost nothing). */
     public Optional<String> refund(Caller caller) {
-        return metering.refund(caller);
+        return metering.change(caller, UUID.randomUUID());
     }
 
     /** Sets the {@code X-Routstr-Cost-*} headers. */

@@ -71,7 +71,7 @@ final class Responder {
         }
         int images = p.images() > 0 && body != null ? body.path("data").size() : 0;
         Optional<Usage> usage = body == null ? Optional.empty() : Usage.of(body.get("usage"));
-        Cost cost = pricer.cost(r, usage, images, p.reservedMsat());
+        Cost cost = metering.charge(p, r, pricer.cost(r, usage, images, p.reservedMsat()));
         if (body instanceof ObjectNode o) {
             if (o.get("usage") instanceof ObjectNode u) {
                 CostFields.put(u, cost, metering.remainingAfter(p, cost));
@@ -82,7 +82,7 @@ final class Responder {
             bytes = Json.bytes(o);
         }
         metering.served(p, r, up.status().code(), cost);
-        metering.change(p).ifPresent(t -> res.header(X_CASHU, t));
+        metering.change(p.caller(), p.reservation()).ifPresent(t -> res.header(X_CASHU, t));
         headers(res, cost);
         res.status(Status.create(up.status().code()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -95,9 +95,10 @@ final class Responder {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         SseRelay relay = new SseRelay(res.outputStream());
         Optional<Usage> usage = relay.relay(up.inputStream());
-        Cost cost = pricer.cost(r, usage, 0, p.reservedMsat());
+        Cost cost = metering.charge(p, r, pricer.cost(r, usage, 0, p.reservedMsat()));
         metering.served(p, r, up.status().code(), cost);
-        Optional<String> change = relay.clientGone() ? Optional.empty() : metering.change(p);
+        // issued even when the client has gone: it stays fetchable with the original token from /v1/balance/refund
+        Optional<String> change = metering.change(p.caller(), p.reservation());
         long remaining = metering.remainingAfter(p, cost);
         relay.finish(usage.map(u -> target -> CostFields.put(target, cost, remaining)), change, node -> {
             ObjectNode target = node.get("response") instanceof ObjectNode resp ? resp : node;
@@ -109,10 +110,10 @@ final class Responder {
     }
 
     private void raw(PaidRequest p, Route r, HttpClientResponse up, String type, ServerResponse res) {
-        Cost cost = pricer.cost(r, Optional.empty(), p.images(), p.reservedMsat());
+        Cost cost = metering.charge(p, r, pricer.cost(r, Optional.empty(), p.images(), p.reservedMsat()));
         // priced without usage, so it is metered before the body: the X-Cashu change can then go in the headers
         metering.served(p, r, up.status().code(), cost);
-        metering.change(p).ifPresent(t -> res.header(X_CASHU, t));
+        metering.change(p.caller(), p.reservation()).ifPresent(t -> res.header(X_CASHU, t));
         headers(res, cost);
         res.status(Status.create(up.status().code()));
         res.header(HeaderNames.CONTENT_TYPE, type);

@@ -1,12 +1,13 @@
 package org.routstr.gateway.proxy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.helidon.http.HeaderNames;
@@ -19,7 +20,8 @@ import org.routstr.gateway.catalog.Route;
 
 /**
  * Sends a request to the routes of a model in order, failing over on connection errors, timeouts, 5xx, 429 and the
- * provider refusing our own credentials (401/403); any other 4xx is the client's and is passed through.
+ * provider refusing our own credentials (401/403); any other 4xx is the client's and is passed through. Uploads fail over
+ * the same way (they are spooled, see {@link Upload}).
  */
 final class UpstreamClient {
     private static final System.Logger LOG = System.getLogger(UpstreamClient.class.getName());
@@ -38,17 +40,33 @@ final class UpstreamClient {
     /** Tries each route; {@code body} gives the bytes to send to a route (its model id differs per provider). */
     Outcome send(List<Route> routes, String endpoint, ServerRequestHeaders headers, boolean stream,
                  Function<Route, byte[]> body) {
+        return each(routes, endpoint, headers, stream ? settings.streamTimeout() : settings.upstreamTimeout(),
+                    (r, req) -> req.submit(body.apply(r)));
+    }
+
+    /** Sends a spooled upload (audio) to each route in turn, with that route's model id in its form. */
+    Outcome upload(List<Route> routes, String endpoint, ServerRequestHeaders headers, Upload upload) {
+        return each(routes, endpoint, headers, settings.upstreamTimeout(), (r, req) -> {
+            req.header(HeaderNames.CONTENT_LENGTH, String.valueOf(upload.length(r.upstreamId())));
+            return req.outputStream(os -> {
+                upload.write(r.upstreamId(), os);
+                os.close();
+            });
+        });
+    }
+
+    private Outcome each(List<Route> routes, String endpoint, ServerRequestHeaders headers, Duration timeout,
+                         BiFunction<Route, HttpClientRequest, HttpClientResponse> submit) {
         Optional<Integer> lastStatus = Optional.empty();
         Optional<String> retryAfter = Optional.empty();
         Map<String, String> rateLimit = Map.of();
         for (Route r : routes) {
-            HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint)
-                    .readTimeout(stream ? settings.streamTimeout() : settings.upstreamTimeout());
-            Headers.copy(headers, req, false);
+            HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint).readTimeout(timeout);
+            Headers.copyUpstream(headers, req);
             r.provider().apiKey().ifPresent(k -> req.header(HeaderNames.AUTHORIZATION, "Bearer " + k));
             HttpClientResponse res;
             try {
-                res = req.submit(body.apply(r));
+                res = submit.apply(r, req);
             } catch (UncheckedIOException | IllegalStateException e) {
                 LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " unreachable: " + e.getMessage());
                 continue;
@@ -83,28 +101,4 @@ final class UpstreamClient {
             return Optional.empty();
         }
     }
-
-    /** Streams an upload (audio) to the first route only: its body cannot be replayed to a second one. */
-    Outcome upload(Route r, String endpoint, ServerRequestHeaders headers, long contentLength, byte[] prefix, InputStream rest) {
-        HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint).readTimeout(settings.upstreamTimeout());
-        Headers.copy(headers, req, false);
-        if (contentLength >= 0) {
-            req.header(HeaderNames.CONTENT_LENGTH, String.valueOf(contentLength));
-        }
-        r.provider().apiKey().ifPresent(k -> req.header(HeaderNames.AUTHORIZATION, "Bearer " + k));
-        HttpClientResponse res;
-        try {
-            res = req.outputStream(os -> {
-                os.write(prefix);
-                rest.transferTo(os);
-                os.close();
-            });
-        } catch (UncheckedIOException | IllegalStateException e) {
-            LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " unreachable: " + e.getMessage());
-            return new Outcome.Failed(Optional.empty(), Optional.empty());
-        }
-        return classify(r, res).orElseGet(() -> new Outcome.Failed(Optional.of(res.status().code()),
-                                                                  res.headers().first(HeaderNames.RETRY_AFTER)));
-    }
-
 }

@@ -21,13 +21,20 @@ public final class OutboxRelay implements AutoCloseable {
     private final OutboxRepository outbox;
     private final Producer<String, byte[]> producer;
     private final Duration interval;
+    private final Runnable delivered;
     private volatile boolean closed;
     private Thread thread;
 
     public OutboxRelay(OutboxRepository outbox, Producer<String, byte[]> producer, Duration interval) {
+        this(outbox, producer, interval, () -> { });
+    }
+
+    /** {@code delivered} runs after each event Kafka acknowledged (the publisher learns Kafka is back). */
+    public OutboxRelay(OutboxRepository outbox, Producer<String, byte[]> producer, Duration interval, Runnable delivered) {
         this.outbox = outbox;
         this.producer = producer;
         this.interval = interval;
+        this.delivered = delivered;
     }
 
     /** Starts the loop on a virtual thread. */
@@ -49,6 +56,7 @@ public final class OutboxRelay implements AutoCloseable {
                 return sent;
             }
             outbox.delete(e.id());
+            delivered.run();
             sent++;
         }
         return sent;

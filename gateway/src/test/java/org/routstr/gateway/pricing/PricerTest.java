@@ -36,7 +36,7 @@ class PricerTest {
 
     @Test
     void estimateCapsPromptByContextAndCompletionByLimit() {
-        long e = pricer(0).estimate(ROUTE, 100_000, OptionalLong.of(5_000), 0);
+        long e = pricer(0).estimate(ROUTE, Budget.of(100_000, OptionalLong.of(5_000)));
         // prompt capped at 8,000 tokens, completion at 1,000
         assertThat(e, is(8000 * 33_165L / 1000 + 1000 * 66_330L / 1000));
     }
@@ -44,7 +44,7 @@ class PricerTest {
     @Test
     void fixedPricingChargesExactlyNSats() {
         Pricer p = pricer(3);
-        assertThat(p.estimate(ROUTE, 10, OptionalLong.empty(), 0), is(3000L));
+        assertThat(p.estimate(ROUTE, Budget.of(10, OptionalLong.empty())), is(3000L));
         Cost c = p.cost(ROUTE, Optional.of(new Usage(1000, 1000, 0, 0)), 0, 3000);
         assertThat(c.totalMsat(), is(3000L));
         assertThat(c.pricing(), is("per_request"));

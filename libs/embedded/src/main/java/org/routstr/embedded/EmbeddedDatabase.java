@@ -22,12 +22,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Starts a server. With a data folder the data survives a restart; without one it lives in a temporary folder.
+     * Starts a server. With a data folder the data survives a restart and the server is durable (fsync and synchronous
+     * commits on); without one it lives in a temporary folder and trades durability for speed.
      *
      * @param dataDir where the cluster lives
      * @param port    0 for any free port
      */
     public static EmbeddedDatabase start(Optional<Path> dataDir, int port) {
+        return start(dataDir, port, dataDir.isPresent());
+    }
+
+    /**
+     * Starts a server; {@code durable} false turns fsync, synchronous commits and full-page writes off (a power cut can
+     * then lose the last commits or corrupt the cluster). zonky passes {@code -F} and {@code synchronous_commit=off} by
+     * default, so durable sets both back explicitly. A server a killed JVM left running on {@code dataDir} is stopped first.
+     */
+    public static EmbeddedDatabase start(Optional<Path> dataDir, int port, boolean durable) {
+        dataDir.ifPresent(LeftoverServer::stopIfRunning);
         try {
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "300")
@@ -36,13 +47,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (port > 0) {
                 b.setPort(port);
             }
-            if (dataDir.isPresent()) {
-                b.setDataDirectory(dataDir.get()).setCleanDataDirectory(false);
-            } else {
-                // throwaway clusters (tests) trade durability for speed
-                b.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
-                        .setServerConfig("full_page_writes", "off");
-            }
+            dataDir.ifPresent(d -> b.setDataDirectory(d).setCleanDataDirectory(false));
+            String on = durable ? "on" : "off";
+            b.setServerConfig("fsync", on).setServerConfig("synchronous_commit", on).setServerConfig("full_page_writes", on);
             return new EmbeddedDatabase(b.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL", e);

@@ -3,6 +3,8 @@ package org.routstr.ledger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -93,17 +95,19 @@ class LedgerTest {
     }
 
     @Test
-    void overrunChargesOnlyWhatIsNotHeldByOtherRequests() {
+    void anOverrunIsChargedAsItsReservationAndTheRestWrittenOff() {
         String key = funded(10_000);
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
         ledger.reserve(a, key, 2_000);
         ledger.reserve(b, key, 7_000);
-        // a really cost 5,000: only 10,000 - 7,000 held by b = 3,000 can be charged
-        assertThat(ledger.settle(a, 5_000, "overrun").orElseThrow(), is(new Settlement(3_000, 2_000)));
-        assertThat(ledger.account(key).orElseThrow().availableMsat(), is(0L));
+        // a really cost 5,000: never more than its 2,000 reservation is charged, whatever the account holds
+        assertThat(ledger.settle(a, 5_000, "overrun").orElseThrow(), is(new Settlement(2_000, 3_000)));
+        assertThat(ledger.account(key).orElseThrow().availableMsat(), is(1_000L));
         assertThat(ledger.settle(b, 7_000, "b").orElseThrow(), is(new Settlement(7_000, 0)));
-        assertThat(ledger.account(key).orElseThrow().balanceMsat(), is(0L));
+        assertThat(ledger.account(key).orElseThrow().balanceMsat(), is(1_000L));
+        assertThat(count("SELECT count(*) FROM ledger WHERE reservation_id = '" + a + "' AND memo LIKE '%overrun: cost 5000 above"
+                         + " reservation 2000%'"), is(1L));
         assertThat(invariants(ds), is("ok"));
     }
 
@@ -115,15 +119,48 @@ class LedgerTest {
         UUID r1 = UUID.randomUUID();
         assertThat(ledger.reserve(r1, child, 4_000), is(ReserveResult.OK));
         assertThat(ledger.reserve(UUID.randomUUID(), child, 1_001), is(ReserveResult.OVER_LIMIT));
-        assertThat(ledger.settle(r1, 9_000, "child overrun").orElseThrow(), is(new Settlement(5_000, 4_000)));
-        assertThat(ledger.reserve(UUID.randomUUID(), child, 1), is(ReserveResult.OVER_LIMIT));
-        assertThat(ledger.account(parent).orElseThrow().balanceMsat(), is(95_000L));
-        assertThat(ledger.account(child).orElseThrow().spentMsat(), is(5_000L));
+        // the charge is capped at the reservation the child's limit admitted, not stretched to the limit's room (5,000)
+        assertThat(ledger.settle(r1, 9_000, "child overrun").orElseThrow(), is(new Settlement(4_000, 5_000)));
+        assertThat(ledger.reserve(UUID.randomUUID(), child, 1_001), is(ReserveResult.OVER_LIMIT));
+        assertThat(ledger.account(parent).orElseThrow().balanceMsat(), is(96_000L));
+        assertThat(ledger.account(child).orElseThrow().spentMsat(), is(4_000L));
         String grandchild = newKeyHash();
         DbException e = assertThrows(DbException.class, () -> ledger.open(NewAccount.child(grandchild, child, Optional.empty(),
                                                                                           Optional.empty())));
         assertThat(e.getMessage(), containsString("child key cannot have children"));
         assertThat(invariants(ds), is("ok"));
+    }
+
+    @Test
+    void aChildCannotReserveOnceItsParentIsPastItsValidityOrExpiry() {
+        Instant past = Instant.now().minusSeconds(5);
+        for (NewAccount parentSpec : List.of(withDates(newKeyHash(), Optional.of(past), Optional.empty()),
+                                             withDates(newKeyHash(), Optional.empty(), Optional.of(past)))) {
+            String parent = parentSpec.keyHash();
+            assertThat(ledger.open(parentSpec), is(true));
+            assertThat(ledger.credit(parent, 10_000, "deposit:" + parent, "test"), is(true));
+            String child = newKeyHash();
+            assertThat(ledger.open(NewAccount.child(child, parent, Optional.empty(), Optional.empty())), is(true));
+            assertThat(ledger.reserve(UUID.randomUUID(), child, 1_000), is(ReserveResult.EXPIRED));
+            assertThat(ledger.reserve(UUID.randomUUID(), parent, 1_000), is(ReserveResult.EXPIRED));
+            assertThat(ledger.account(parent).orElseThrow().reservedMsat(), is(0L));
+            assertThat(ledger.account(child).orElseThrow().reservedMsat(), is(0L));
+        }
+        assertThat(invariants(ds), is("ok"));
+    }
+
+    private static NewAccount withDates(String key, Optional<Instant> validUntil, Optional<Instant> expiresAt) {
+        return new NewAccount(key, Optional.empty(), Optional.empty(), Optional.empty(), validUntil, expiresAt,
+                              Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private long count(String sql) {
+        return Db.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql); var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     @Test

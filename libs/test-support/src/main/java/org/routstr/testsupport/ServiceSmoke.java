@@ -29,6 +29,7 @@ public final class ServiceSmoke {
         Map<String, String> m = new HashMap<>();
         m.put("server.host", "127.0.0.1");
         m.put("server.port", "0");
+        m.put("server.internal-port", "0");
         m.put("db.url", db.settings().url());
         m.put("db.user", db.settings().user());
         m.put("db.password", db.settings().password());
@@ -43,18 +44,24 @@ public final class ServiceSmoke {
         return config(db, kafka, Map.of());
     }
 
-    /** Asserts that {@code /health}, {@code /health/ready} and {@code /metrics} answer on the port. */
-    public static void assertHealthAndMetrics(int port) {
+    /**
+     * Asserts that detailed {@code /health}, {@code /health/ready} and {@code /metrics} answer on the internal port, and
+     * that the public port has only the bare liveness and readiness (no metrics, no check details).
+     */
+    public static void assertHealthAndMetrics(int publicPort, int internalPort) {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> health = get(http, port, "/health");
+            HttpResponse<String> health = get(http, internalPort, "/health");
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
-            HttpResponse<String> ready = get(http, port, "/health/ready");
+            HttpResponse<String> ready = get(http, internalPort, "/health/ready");
             assertEquals(200, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains("database"), "readiness checks the database: " + ready.body());
-            HttpResponse<String> metrics = get(http, port, "/metrics");
+            HttpResponse<String> metrics = get(http, internalPort, "/metrics");
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body().contains("# TYPE"), "Prometheus text format");
+            HttpResponse<String> bare = get(http, publicPort, "/health/ready");
+            assertEquals("{\"status\":\"UP\"}", bare.body());
+            assertEquals(404, get(http, publicPort, "/metrics").statusCode(), "no metrics on the public port");
         }
     }
 

@@ -21,6 +21,8 @@ public enum Mode {
     DISCONNECT,
     /** Answer without any usage numbers. */
     NO_USAGE,
+    /** Report 100 times the completion tokens it generated (an upstream that bills more than it was asked for). */
+    OVERRUN,
     /** Accept the request and never answer (until {@code x-standin-delay-ms}, default 60 s, passes). */
     HANG;
 

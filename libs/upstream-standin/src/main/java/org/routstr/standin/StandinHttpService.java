@@ -1,5 +1,6 @@
 package org.routstr.standin;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,21 +71,25 @@ final class StandinHttpService implements HttpService {
             return;
         }
         ObjectNode out = envelope(call, "chatcmpl-", "chat.completion");
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (tool.isPresent()) {
-            message.putNull("content");
-            ObjectNode tc = message.putArray("tool_calls").addObject().put("id", "call_standin_" + call.seq()).put("type", "function");
-            tc.putObject("function").put("name", tool.get().name()).put("arguments", tool.get().arguments());
-        } else {
-            message.put("content", String.join(" ", words));
+        ArrayNode choices = out.putArray("choices");
+        int n = Math.max(1, call.body().path("n").asInt(1));
+        for (int i = 0; i < n; i++) {
+            ObjectNode choice = choices.addObject();
+            choice.put("index", i);
+            ObjectNode message = choice.putObject("message");
+            message.put("role", "assistant");
+            if (tool.isPresent()) {
+                message.putNull("content");
+                ObjectNode tc = message.putArray("tool_calls").addObject().put("id", "call_standin_" + call.seq()).put("type", "function");
+                tc.putObject("function").put("name", tool.get().name()).put("arguments", tool.get().arguments());
+            } else {
+                message.put("content", String.join(" ", words));
+            }
+            message.putNull("refusal");
+            choice.putNull("logprobs");
+            choice.put("finish_reason", tool.isPresent() ? "tool_calls" : finish(call, words));
         }
-        message.putNull("refusal");
-        choice.putNull("logprobs");
-        choice.put("finish_reason", tool.isPresent() ? "tool_calls" : finish(call, words));
-        usage(call, out, tool.isPresent() ? Replies.TOOL_CALL_TOKENS : words.size());
+        usage(call, out, n * (tool.isPresent() ? Replies.TOOL_CALL_TOKENS : words.size()));
         send(call, res, out);
     }
 
@@ -155,14 +160,18 @@ final class StandinHttpService implements HttpService {
     private void audio(ServerRequest req, ServerResponse res) {
         owner.count(req.path().path());
         long bytes = 0;
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
         try (InputStream in = req.content().inputStream()) {
             byte[] buf = new byte[16384];
             for (int n; (n = in.read(buf)) > 0; ) {
                 bytes += n;
+                // the first 64 KiB are kept for lastRequest(): enough to see the form fields of a test upload
+                head.write(buf, 0, (int) Math.max(0, Math.min(n, 65_536 - head.size())));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        owner.record(req.path().path(), headers(req), head.toByteArray());
         Call call = begin(req, res, Json.object().put("model", "whisper-1"));
         if (call == null) {
             return;
@@ -307,10 +316,11 @@ final class StandinHttpService implements HttpService {
             return;
         }
         int prompt = Replies.promptTokens(call.body());
+        int completion = call.mode() == Mode.OVERRUN ? 100 * completionTokens : completionTokens;
         ObjectNode u = out.putObject("usage");
         u.put("prompt_tokens", prompt);
-        u.put("completion_tokens", completionTokens);
-        u.put("total_tokens", prompt + completionTokens);
+        u.put("completion_tokens", completion);
+        u.put("total_tokens", prompt + completion);
         u.putObject("prompt_tokens_details").put("cached_tokens", Math.min(prompt, call.cachedTokens()));
         u.putObject("completion_tokens_details").put("reasoning_tokens", 0);
     }

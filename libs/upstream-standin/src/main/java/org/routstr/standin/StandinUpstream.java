@@ -13,7 +13,7 @@ import io.helidon.webserver.WebServer;
 /**
  * A local OpenAI-compatible (and Anthropic Messages, see {@code AnthropicHttpService}) upstream for tests, the bench and the node's demo mode: deterministic replies, real usage
  * numbers (one token per word, see {@code Replies}), streaming, and failure modes chosen per request with header
- * {@code x-standin-mode: slow|fail500|fail429|fail400|disconnect|no-usage|hang} or for every request with {@link #mode}.
+ * {@code x-standin-mode: slow|fail500|fail429|fail400|disconnect|no-usage|overrun|hang} or for every request with {@link #mode}.
  */
 public final class StandinUpstream implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StandinUpstream.class.getName());

@@ -52,10 +52,14 @@ public final class AccountQueries {
                         FROM wallet_tokens_in WHERE account_hash = ? AND state <> 'failed'
                       UNION ALL
                       SELECT id, 'out', kind, amount, unit, mint_url, created_at, state = 'issued', false
-                        FROM wallet_tokens_out WHERE account_hash = ? AND state <> 'failed') t
+                        FROM wallet_tokens_out WHERE account_hash = ? AND state <> 'failed'
+                      UNION ALL
+                      SELECT id_hash, 'in', 'lightning', amount_sats, 'sat', mint_url, coalesce(paid_at, created_at), true, false
+                        FROM lightning_invoices WHERE account_hash = ? AND status = 'paid') t
                     ORDER BY created_at DESC LIMIT 500""")) {
                 ps.setString(1, accountHash);
                 ps.setString(2, accountHash);
+                ps.setString(3, accountHash);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.addObject().put("id", rs.getString(1)).put("type", rs.getString(2)).put("source", rs.getString(3))

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 
 import org.routstr.common.http.RequestIds;
 import org.routstr.common.json.Json;
+import org.routstr.common.keys.ApiKeys;
 
 /**
  * Small request/response helpers shared by the wallet's HTTP services.
@@ -42,10 +43,7 @@ public final class Http {
     }
 
     public static Optional<String> bearer(ServerRequest req) {
-        return req.headers().first(HeaderNames.AUTHORIZATION)
-                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).strip())
-                .filter(s -> !s.isEmpty());
+        return ApiKeys.bearer(req.headers().first(HeaderNames.AUTHORIZATION));
     }
 
     public static void send(ServerRequest req, ServerResponse res, int status, Object body) {

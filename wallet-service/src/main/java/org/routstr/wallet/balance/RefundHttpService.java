@@ -3,6 +3,8 @@ package org.routstr.wallet.balance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -22,6 +24,7 @@ import org.routstr.ledger.DebitResult;
 import org.routstr.ledger.Ledger;
 import org.routstr.ledger.LimitReset;
 import org.routstr.ledger.NewAccount;
+import org.routstr.wallet.internal.LaterChange;
 import org.routstr.wallet.mint.Issued;
 import org.routstr.wallet.mint.Receiver;
 import org.routstr.wallet.mint.Sender;
@@ -34,15 +37,18 @@ public final class RefundHttpService implements HttpService {
     private final Ledger ledger;
     private final Sender sender;
     private final Keys keys;
-    private final String primaryMint;
-    private final long childKeyCostMsat;
+    private final Supplier<String> primaryMint;
+    private final LongSupplier childKeyCostMsat;
+    private final LaterChange laterChange;
 
-    public RefundHttpService(Ledger ledger, Sender sender, Keys keys, String primaryMint, long childKeyCostMsat) {
+    /** Mint and child-key cost are read per request (the live settings). */
+    public RefundHttpService(Ledger ledger, Sender sender, Keys keys, Supplier<String> primaryMint, LongSupplier childKeyCostMsat) {
         this.ledger = ledger;
         this.sender = sender;
         this.keys = keys;
         this.primaryMint = primaryMint;
         this.childKeyCostMsat = childKeyCostMsat;
+        this.laterChange = new LaterChange(ledger, sender, primaryMint);
     }
 
     @Override
@@ -73,14 +79,16 @@ public final class RefundHttpService implements HttpService {
             throw ApiException.badRequest("ongoing_requests", "Cannot refund key. There are ongoing requests for this api key.");
         }
         Optional<Issued> out = a.availableMsat() <= 0 ? Optional.empty()
-                : sender.payOut(prefix + n, "refund", a.keyHash(), Optional.empty(), unit, a.refundMintUrl().orElse(primaryMint),
+                : sender.payOut(prefix + n, "refund", a.keyHash(), Optional.empty(), unit, a.refundMintUrl().orElseGet(primaryMint),
                         a.refundAddress());
         if (out.isEmpty()) {
             out = sender.latest(a.keyHash(), "refund");
         }
         Issued issued = out.orElseThrow(() -> ApiException.badRequest("no_balance",
                 a.availableMsat() > 0 ? "Balance too small to refund" : "No balance to refund"));
-        sendIssued(req, res, issued, false);
+        // a sat refund pays whole sats; the sub-sat rest stays on the key (README: "Sub-sat remainders")
+        long left = ledger.account(a.keyHash()).map(Account::availableMsat).orElse(0L);
+        sendIssued(req, res, issued, false, Optional.of(left));
     }
 
     private long countBefore(Account a) {
@@ -90,11 +98,11 @@ public final class RefundHttpService implements HttpService {
 
     private void lostChange(ServerRequest req, ServerResponse res, String token) {
         String hash = Receiver.tokenHash(token);
-        Issued change = sender.latest(hash, "change").orElseThrow(() -> ApiException.notFound("Refund not found"));
-        sendIssued(req, res, change, true);
+        Issued change = laterChange.fetch(hash).orElseThrow(() -> ApiException.notFound("Refund not found"));
+        sendIssued(req, res, change, true, Optional.empty());
     }
 
-    static void sendIssued(ServerRequest req, ServerResponse res, Issued issued, boolean header) {
+    static void sendIssued(ServerRequest req, ServerResponse res, Issued issued, boolean header, Optional<Long> msatsLeft) {
         switch (issued.state()) {
             case "pending" -> {
                 res.header(HeaderNames.RETRY_AFTER, "2");
@@ -106,6 +114,7 @@ public final class RefundHttpService implements HttpService {
                 ObjectNode n = issued.recipient().isPresent() ? Json.object().put("recipient", issued.recipient().get())
                         : Json.object().put("token", issued.token().orElseThrow());
                 n.put(issued.unit().equals("msat") ? "msats" : "sats", Long.toString(issued.amount()));
+                msatsLeft.ifPresent(m -> n.put("msats_left", m));
                 if (header) {
                     res.header(HeaderNames.create("X-Cashu"), issued.token().orElseThrow());
                 }
@@ -126,7 +135,7 @@ public final class RefundHttpService implements HttpService {
             throw ApiException.badRequest("invalid_count", "Count must be between 1 and 50.");
         }
         var spec = BalanceHttpService.spec(req, body);
-        long cost = childKeyCostMsat * count;
+        long cost = childKeyCostMsat.getAsLong() * count;
         if (cost > 0 && ledger.debit(parent.keyHash(), Optional.of(cost), DebitKind.WITHDRAWAL,
                 "child-keys:" + java.util.UUID.randomUUID(), "child key cost") instanceof DebitResult.Insufficient) {
             throw ApiException.paymentRequired("insufficient_balance",

@@ -17,8 +17,8 @@ import org.routstr.wallet.mint.Sender;
 import org.routstr.wallet.mint.WalletBooks;
 
 /**
- * The owner's share = the ecash the wallet holds minus what it owes users (all balances, reserved included); an owner
- * withdrawal may take that and never more. Withdrawals are serialised by an advisory lock across replicas.
+ * The owner's share = the ecash the wallet holds minus what it owes users (all balances, reserved included, and every
+ * pending payout's debit); an owner withdrawal may take that and never more. Withdrawals are serialised by an advisory lock across replicas.
  */
 public final class OwnerFunds {
     private static final long LOCK = 0x726f757473747277L;
@@ -65,7 +65,11 @@ public final class OwnerFunds {
     private long userLiabilitiesMsat() {
         return Db.withConnection(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT coalesce(sum(balance_msat), 0) FROM accounts WHERE parent_hash IS NULL");
+                    // a pending payout is users' money until it is paid: a failing one gives its debit back
+                    """
+                    SELECT (SELECT coalesce(sum(balance_msat), 0) FROM accounts WHERE parent_hash IS NULL)
+                         + (SELECT coalesce(sum(debited_msat), 0) FROM wallet_tokens_out
+                             WHERE state = 'pending' AND account_hash IS NOT NULL)""");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

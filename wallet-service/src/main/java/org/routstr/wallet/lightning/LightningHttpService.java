@@ -70,7 +70,7 @@ public final class LightningHttpService implements HttpService {
             throw new ApiException(422, "invalid_request_error", "invalid_purpose", "purpose must be create or topup");
         }
         Invoice i = created.invoice();
-        Http.ok(req, res, Json.object().put("invoice_id", created.invoiceId()).put("bolt11", i.bolt11())
+        Http.ok(req, res, Json.object().put("invoice_id", created.invoiceId()).put("bolt11", created.bolt11())
                 .put("amount_sats", i.amountSats()).put("expires_at", i.expiresAt().getEpochSecond())
                 .put("payment_hash", ApiKeys.hash(i.quoteId())));
     }

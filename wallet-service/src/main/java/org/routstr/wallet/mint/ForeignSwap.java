@@ -23,6 +23,8 @@ import org.routstr.crypto.cashu.nut04.MintQuoteState;
 import org.routstr.crypto.cashu.nut05.MeltQuoteRequest;
 import org.routstr.crypto.cashu.nut05.MeltQuoteResponse;
 import org.routstr.crypto.cashu.nut05.MeltQuoteState;
+import org.routstr.crypto.cashu.nut07.ProofState;
+import org.routstr.crypto.cashu.nut07.ProofStateValue;
 
 /**
  * A token of an untrusted mint becomes ecash of the primary mint: a mint quote here, a melt of the token there paying
@@ -44,7 +46,13 @@ final class ForeignSwap {
     }
 
     Optional<Receiver.Received> receive(Token t, String token, String hash, Receiver.Target target) {
-        CashuWallet source = mints.wallet(t.mint());
+        CashuWallet source;
+        try {
+            source = mints.wallet(t.mint());
+        } catch (OutboundGuard.Refused e) {
+            throw RedeemErrors.of("cashu_mint_not_allowed");
+        }
+        proofsUnspent(source, t);
         CashuWallet dest = mints.wallet(mints.primary());
         MintQuoteResponse quote;
         MeltQuoteResponse melt;
@@ -55,7 +63,6 @@ final class ForeignSwap {
             throw RedeemErrors.of("cashu_mint_unreachable");
         }
         try {
-            source.verifyTokenDleq(t);
             long inFee = mints.inputFee(t.mint(), t.proofs());
             long amount = t.amount() - inFee;
             quote = null;
@@ -99,6 +106,29 @@ final class ForeignSwap {
         }
         run(op.get(), source, m);
         return Optional.of(receiver.outcome(hash, token));
+    }
+
+    /**
+     * Nothing happens at the primary mint for a foreign token until its own mint has verified the DLEQ proofs and answered a
+     * NUT-07 state check saying every proof is unspent: a fake or spent token costs the node no quote.
+     */
+    private static void proofsUnspent(CashuWallet source, Token t) {
+        try {
+            source.verifyTokenDleq(t);
+            List<ProofState> states = source.checkState(t.proofs());
+            if (states.size() != t.proofs().size()) {
+                throw RedeemErrors.of("invalid_cashu_token");
+            }
+            if (states.stream().anyMatch(s -> s.state() != ProofStateValue.UNSPENT)) {
+                throw RedeemErrors.of("cashu_token_already_spent");
+            }
+        } catch (MintUnreachableException e) {
+            throw RedeemErrors.of("cashu_source_mint_unreachable");
+        } catch (MintException e) {
+            throw RedeemErrors.of("cashu_foreign_mint_swap_failed");
+        } catch (CashuException e) {
+            throw RedeemErrors.of("invalid_cashu_token");
+        }
     }
 
     private void run(Operation op, CashuWallet source, MeltQuoteResponse melt) {
@@ -157,7 +187,7 @@ final class ForeignSwap {
             }
         } catch (MintRejectedException.OutputsAlreadySigned e) {
             receiver.complete(op, RestoreSupport.found(RestoreSupport.restore(dest, mints.seed(), op)));
-        } catch (MintException e) {
+        } catch (MintException | OutboundGuard.Refused e) {
             LOG.log(Level.WARNING, "foreign swap still unresolved op=" + op.id());
         }
     }

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,13 +23,13 @@ final class InvoiceRepository {
 
     static void insert(Connection c, Invoice i) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO lightning_invoices (id_hash, quote_id, mint_url, bolt11, amount_sats, purpose, account_hash,
+                INSERT INTO lightning_invoices (id_hash, quote_id, mint_url, bolt11_hash, amount_sats, purpose, account_hash,
                                                 account_spec, wrapped_key, wrapped_key_bolt11, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
             ps.setString(1, i.idHash());
             ps.setString(2, i.quoteId());
             ps.setString(3, i.mintUrl());
-            ps.setString(4, i.bolt11());
+            ps.setString(4, i.bolt11Hash());
             ps.setLong(5, i.amountSats());
             ps.setString(6, i.purpose());
             ps.setString(7, i.accountHash());
@@ -40,7 +42,7 @@ final class InvoiceRepository {
     }
 
     static Optional<Invoice> find(Connection c, String column, String value) throws SQLException {
-        if (!column.equals("id_hash") && !column.equals("bolt11")) {
+        if (!column.equals("id_hash") && !column.equals("bolt11_hash")) {
             throw new IllegalArgumentException(column);
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM lightning_invoices WHERE " + column + " = ?")) {
@@ -48,6 +50,22 @@ final class InvoiceRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
+        }
+    }
+
+    /** Unpaid invoices still worth asking about (not past expiry plus a day's grace), oldest check first. */
+    static List<Invoice> watched(Connection c, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT * FROM lightning_invoices WHERE status = 'pending' AND expires_at > now() - interval '1 day'
+                 ORDER BY created_at LIMIT ?""")) {
+            ps.setInt(1, limit);
+            List<Invoice> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
         }
     }
 
@@ -78,7 +96,7 @@ final class InvoiceRepository {
     private static Invoice row(ResultSet rs) throws SQLException {
         String spec = rs.getString("account_spec");
         Timestamp paid = rs.getTimestamp("paid_at");
-        return new Invoice(rs.getString("id_hash"), rs.getString("quote_id"), rs.getString("mint_url"), rs.getString("bolt11"),
+        return new Invoice(rs.getString("id_hash"), rs.getString("quote_id"), rs.getString("mint_url"), rs.getString("bolt11_hash"),
                 rs.getLong("amount_sats"), rs.getString("purpose"), rs.getString("account_hash"),
                 Optional.ofNullable(spec).map(InvoiceRepository::spec), Optional.ofNullable(rs.getString("wrapped_key")),
                 Optional.ofNullable(rs.getString("wrapped_key_bolt11")), rs.getString("status"),

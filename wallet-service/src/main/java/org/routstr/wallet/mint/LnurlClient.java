@@ -1,13 +1,14 @@
 package org.routstr.wallet.mint;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,15 +16,18 @@ import org.routstr.common.json.Json;
 
 /**
  * LNURL-pay (LUD-06/LUD-16): turns a Lightning address {@code user@host} or an {@code https://} LNURL-pay URL into a
- * bolt11 invoice for an amount. Plain http only for loopback hosts, and only when allowed (tests, demo mode).
+ * bolt11 invoice for an amount. Every URL (the address's, the callback) passes the {@link OutboundGuard}, which is also the
+ * client's DNS resolver; no redirect is followed, answers are read up to 64 KiB, and each call times out.
  */
 final class LnurlClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final boolean allowLoopbackHttp;
+    private static final int MAX_BODY = 64 * 1024;
+    private final OutboundGuard guard;
+    private final WebClient http;
 
-    LnurlClient(boolean allowLoopbackHttp) {
-        this.allowLoopbackHttp = allowLoopbackHttp;
+    LnurlClient(OutboundGuard guard) {
+        this.guard = guard;
+        this.http = WebClient.builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(10))
+                .followRedirects(false).dnsResolver(guard).build();
     }
 
     /** A bolt11 invoice of {@code msat} from the address; unchecked {@link LnurlException} on any failure. */
@@ -37,7 +41,7 @@ final class LnurlClient {
         }
         String callback = pay.path("callback").asText();
         String sep = callback.contains("?") ? "&" : "?";
-        JsonNode inv = get(check(URI.create(callback + sep + "amount=" + msat)));
+        JsonNode inv = get(check(callback + sep + "amount=" + msat));
         String pr = inv.path("pr").asText("");
         if (pr.isEmpty()) {
             throw new LnurlException("no invoice: " + inv.path("reason").asText("unknown"));
@@ -47,7 +51,7 @@ final class LnurlClient {
 
     private URI payUrl(String address) {
         if (address.startsWith("https://") || address.startsWith("http://")) {
-            return check(URI.create(address));
+            return check(address);
         }
         int at = address.indexOf('@');
         if (at <= 0 || at == address.length() - 1) {
@@ -55,36 +59,32 @@ final class LnurlClient {
         }
         String user = URLEncoder.encode(address.substring(0, at), StandardCharsets.UTF_8);
         String host = address.substring(at + 1);
-        String scheme = loopback(host) && allowLoopbackHttp ? "http" : "https";
-        return check(URI.create(scheme + "://" + host + "/.well-known/lnurlp/" + user));
+        String bare = host.contains(":") && !host.startsWith("[") ? host.substring(0, host.indexOf(':')) : host;
+        String scheme = guard.allowed(bare) ? "http" : "https";
+        return check(scheme + "://" + host + "/.well-known/lnurlp/" + user);
     }
 
-    private URI check(URI uri) {
-        boolean ok = "https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && allowLoopbackHttp && loopback(uri.getHost()));
-        if (!ok) {
-            throw new LnurlException("LNURL endpoints must use https");
+    private URI check(String url) {
+        try {
+            return guard.check(url);
+        } catch (OutboundGuard.Refused e) {
+            throw new LnurlException("LNURL endpoint not allowed (https and a public host only)");
         }
-        return uri;
-    }
-
-    private static boolean loopback(String host) {
-        String h = host.contains(":") && !host.startsWith("[") ? host.substring(0, host.indexOf(':')) : host;
-        return h.equals("127.0.0.1") || h.equals("localhost");
     }
 
     private JsonNode get(URI uri) {
-        try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                throw new LnurlException("LNURL endpoint answered " + r.statusCode());
+        try (HttpClientResponse r = http.get().uri(uri).request(); InputStream in = r.inputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (r.status().code() != 200) {
+                throw new LnurlException("LNURL endpoint answered " + r.status().code());
             }
-            return Json.parse(r.body());
+            if (body.length > MAX_BODY) {
+                throw new LnurlException("LNURL answer too large");
+            }
+            return Json.parse(body);
         } catch (IOException | RuntimeException e) {
-            throw e instanceof LnurlException l ? l : new LnurlException("LNURL endpoint unreachable: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LnurlException("interrupted");
+            // one answer for a refused or unreachable host: the endpoint's failure text never reaches the client
+            throw e instanceof LnurlException l ? l : new LnurlException("LNURL endpoint unreachable");
         }
     }
 

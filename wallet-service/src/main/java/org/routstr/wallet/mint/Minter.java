@@ -44,7 +44,7 @@ public final class Minter {
     }
 
     /** A new invoice: its secret id (shown once), bolt11, expiry. */
-    public record Created(String invoiceId, Invoice invoice) {
+    public record Created(String invoiceId, String bolt11, Invoice invoice) {
     }
 
     public Created create(long sats, String purpose, String accountHash, Optional<String> newKey, Optional<AccountSpec> spec) {
@@ -57,14 +57,14 @@ public final class Minter {
         byte[] raw = new byte[32];
         new java.security.SecureRandom().nextBytes(raw);
         String id = HexFormat.of().formatHex(raw);
-        Invoice inv = new Invoice(ApiKeys.hash(id), q.quote(), mints.primary(), q.request(), sats, purpose, accountHash,
+        Invoice inv = new Invoice(ApiKeys.hash(id), q.quote(), mints.primary(), ApiKeys.hash(q.request().strip()), sats, purpose, accountHash,
                 spec, newKey.map(k -> KeyWrap.wrap(id, k)), newKey.map(k -> KeyWrap.wrap(q.request(), k)), "pending",
                 Instant.now().plus(EXPIRY), Optional.empty(), Instant.now());
         Db.withConnection(ds, c -> {
             InvoiceRepository.insert(c, inv);
             return null;
         });
-        return new Created(id, inv);
+        return new Created(id, q.request(), inv);
     }
 
     public Optional<Invoice> byId(String invoiceId) {
@@ -72,7 +72,7 @@ public final class Minter {
     }
 
     public Optional<Invoice> byBolt11(String bolt11) {
-        return Db.withConnection(ds, c -> InvoiceRepository.find(c, "bolt11", bolt11.strip()));
+        return Db.withConnection(ds, c -> InvoiceRepository.find(c, "bolt11_hash", ApiKeys.hash(bolt11.strip())));
     }
 
     /** Checks the quote and, when paid, mints and credits; returns the invoice as it is afterwards. */

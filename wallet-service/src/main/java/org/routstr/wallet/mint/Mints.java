@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.routstr.crypto.cashu.CashuException;
 import org.routstr.crypto.cashu.client.CashuWallet;
@@ -17,39 +18,90 @@ import org.routstr.wallet.WalletSettings;
 /**
  * The mints this node talks to: the trusted ones (the first is primary) and, for foreign-mint swaps, any other;
  * one {@link CashuWallet} per URL (keys cached; keyset list and fees cached for a minute), and the NUT-13 seed all outputs derive from.
+ * A URL that is not trusted is a stranger's choice: it passes the {@link OutboundGuard} first, and its wallet and keysets sit
+ * in caches bounded to {@link #FOREIGN_CACHE} URLs (least recently used dropped).
  */
 public final class Mints {
     private final WalletSettings settings;
+    private final Supplier<List<String>> live;
     private final byte[] seed;
     private static final long KEYSET_TTL_MILLIS = 60_000;
 
+    static final int FOREIGN_CACHE = 64;
+
     private final Map<String, CashuWallet> wallets = new ConcurrentHashMap<>();
-    private final Map<String, Cached> keysets = new ConcurrentHashMap<>();
+    private final Map<String, CashuWallet> foreign = lru();
+    private final Map<String, Cached> keysets = lru();
+    private final OutboundGuard guard;
 
     public Mints(WalletSettings settings, byte[] seed) {
-        this.settings = settings;
-        this.seed = seed.clone();
+        this(settings, List::of, seed);
     }
 
-    /** The wallet of a mint URL. */
+    /** {@code live} gives the operator's current trusted mints (the live settings); empty falls back to the configuration. */
+    public Mints(WalletSettings settings, Supplier<List<String>> live, byte[] seed) {
+        this.settings = settings;
+        this.live = live;
+        this.seed = seed.clone();
+        this.guard = new OutboundGuard(settings.allowedHosts());
+    }
+
+    /** The wallet of a mint URL; an untrusted URL must pass the guard ({@link OutboundGuard.Refused} otherwise). */
     public CashuWallet wallet(String url) {
-        return wallets.computeIfAbsent(url, u -> new CashuWallet(MintClient.builder(u)
-                .connectTimeout(Duration.ofSeconds(3))
-                .readTimeout(settings.mintTimeout())
-                .maxAttempts(2)
-                .build()));
+        if (isTrusted(url)) {
+            return wallets.computeIfAbsent(url, u -> new CashuWallet(client(u).build()));
+        }
+        synchronized (foreign) {
+            CashuWallet w = foreign.get(url);
+            if (w != null) {
+                return w;
+            }
+        }
+        guard.check(url);
+        CashuWallet w = new CashuWallet(client(url).dnsResolver(guard).build());
+        synchronized (foreign) {
+            foreign.put(url, w);
+        }
+        return w;
+    }
+
+    /** The guard of client-chosen destinations (also used for LNURL). */
+    public OutboundGuard guard() {
+        return guard;
+    }
+
+    /** How many untrusted mints are cached (bounded by {@link #FOREIGN_CACHE}). */
+    int foreignCached() {
+        synchronized (foreign) {
+            return foreign.size();
+        }
+    }
+
+    private MintClient.Builder client(String url) {
+        return MintClient.builder(url).connectTimeout(Duration.ofSeconds(3)).readTimeout(settings.mintTimeout()).maxAttempts(2);
+    }
+
+    private static <V> Map<String, V> lru() {
+        return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > FOREIGN_CACHE + 8;
+            }
+        });
     }
 
     public String primary() {
-        return settings.primaryMint();
+        return trusted().getFirst();
     }
 
+    /** The trusted mints now, the first is primary. */
     public List<String> trusted() {
-        return settings.trustedMints();
+        List<String> now = live.get();
+        return now.isEmpty() ? settings.trustedMints() : now;
     }
 
     public boolean isTrusted(String url) {
-        return settings.trustedMints().contains(url);
+        return trusted().contains(url);
     }
 
     public boolean foreignAllowed() {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -15,16 +16,37 @@ final class OutRepository {
     private OutRepository() {
     }
 
-    static boolean insert(Connection c, String id, String kind, String account, String unit, String mint) throws SQLException {
+    /** Inserts a pending payout leased for {@code lease}: until then its replica owns it, afterwards recovery does. */
+    static boolean insert(Connection c, String id, String kind, String account, String unit, String mint, Duration lease)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO wallet_tokens_out (id, kind, account_hash, unit, mint_url) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO NOTHING""")) {
+                INSERT INTO wallet_tokens_out (id, kind, account_hash, unit, mint_url, lease_until)
+                VALUES (?, ?, ?, ?, ?, now() + make_interval(secs => ?)) ON CONFLICT (id) DO NOTHING""")) {
             ps.setString(1, id);
             ps.setString(2, kind);
             ps.setString(3, account);
             ps.setString(4, unit);
             ps.setString(5, mint);
+            ps.setDouble(6, lease.toMillis() / 1000.0);
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Claims one pending payout whose lease ran out before it recorded a mint operation (its replica died or threw between
+     * the debit and the mint call) and extends the lease; empty when there is none.
+     */
+    static Optional<Issued> claimStalled(Connection c, Duration lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE wallet_tokens_out SET lease_until = now() + make_interval(secs => ?), updated_at = now()
+                 WHERE id = (SELECT id FROM wallet_tokens_out
+                              WHERE state = 'pending' AND operation_id IS NULL AND lease_until < now()
+                              ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING *""")) {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
         }
     }
 

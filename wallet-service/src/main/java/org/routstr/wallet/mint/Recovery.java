@@ -8,8 +8,9 @@ import javax.sql.DataSource;
 import org.routstr.common.db.Db;
 
 /**
- * Finishes mint operations whose replica died or lost the answer (lease expired): at start-up and periodically. Each is
- * claimed with SKIP LOCKED and a fresh lease, so replicas share the work without doing any twice.
+ * Finishes mint operations whose replica died or lost the answer (lease expired), and payouts debited before their mint
+ * operation was recorded: at start-up and periodically. Each is claimed with SKIP LOCKED and a fresh lease, so replicas
+ * share the work without doing any twice.
  */
 public final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
@@ -34,7 +35,7 @@ public final class Recovery {
         for (int i = 0; i < 1000; i++) {
             Optional<Operation> op = Db.withConnection(ds, c -> ProofRepository.claimExpired(c, mints.lease()));
             if (op.isEmpty()) {
-                return n;
+                return n + stalledPayouts();
             }
             n++;
             LOG.log(Level.INFO, "recovering " + op.get().kind() + " operation " + op.get().id());
@@ -46,6 +47,15 @@ public final class Recovery {
                 case "mint" -> minter.resolve(op.get());
                 default -> LOG.log(Level.WARNING, "no recovery for kind " + op.get().kind());
             }
+        }
+        return n + stalledPayouts();
+    }
+
+    /** Payouts debited whose replica stopped before recording a mint operation: each goes to paid or given back. */
+    private int stalledPayouts() {
+        int n = 0;
+        while (n < 1000 && sender.recoverStalled()) {
+            n++;
         }
         return n;
     }

@@ -28,6 +28,8 @@ public final class RedeemErrors {
                     "Failed to redeem Cashu token: token yielded no value");
             case "cashu_mint_not_trusted" -> new ApiException(400, "cashu_error", code,
                     "Tokens from this mint are not accepted by this node");
+            case "cashu_mint_not_allowed" -> new ApiException(400, "cashu_error", code,
+                    "The mint named in this token cannot be contacted by this node (https and a public host only)");
             case "cashu_token_unsupported_unit" -> new ApiException(400, "cashu_error", code,
                     "Cashu token unit is not supported (sat or msat only)");
             case "cashu_token_wrong_unit" -> new ApiException(400, "cashu_error", code,

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
 
@@ -29,9 +30,10 @@ import org.routstr.ledger.DebitResult;
 import org.routstr.ledger.Ledger;
 
 /**
- * Pays users out in ecash: the debit and the issued-token row commit together (idempotency key = the row id), then our
- * proofs are claimed (state CAS) and swapped into a fresh token plus change with NUT-13 outputs; the token is stored
- * before anyone sees it. A definite mint failure gives the money back; an unknown outcome waits for recovery.
+ * Pays users out in ecash: the debit and the leased issued-token row commit together (idempotency key = the row id),
+ * then our proofs are claimed (state CAS) and swapped into a token of the whole amount plus change with NUT-13 outputs
+ * (the swap fee is the node's); the token is stored before anyone sees it. A definite mint failure gives the money back;
+ * an unknown outcome, a crash or an exception before the mint operation is recorded waits for recovery.
  */
 public final class Sender {
     private static final System.Logger LOG = System.getLogger(Sender.class.getName());
@@ -41,11 +43,11 @@ public final class Sender {
     private final Mints mints;
     private final LnurlClient lnurl;
 
-    public Sender(DataSource ds, Ledger ledger, Mints mints, boolean allowLoopbackLnurl) {
+    public Sender(DataSource ds, Ledger ledger, Mints mints) {
         this.ds = ds;
         this.ledger = ledger;
         this.mints = mints;
-        this.lnurl = new LnurlClient(allowLoopbackLnurl);
+        this.lnurl = new LnurlClient(mints.guard());
     }
 
     Melter melter() {
@@ -99,7 +101,7 @@ public final class Sender {
             return Optional.empty();
         }
         boolean debited = Db.inTransaction(ds, c -> {
-            if (!OutRepository.insert(c, id, kind, accountHash, payUnit, mint)) {
+            if (!OutRepository.insert(c, id, kind, accountHash, payUnit, mint, mints.lease())) {
                 return false;
             }
             DebitResult r = ledger.debit(c, accountHash, take, kind.equals("withdrawal") ? DebitKind.WITHDRAWAL : DebitKind.REFUND,
@@ -123,12 +125,32 @@ public final class Sender {
         if (!debited) {
             return find(id);
         }
-        if (lightningAddress.isPresent()) {
-            melter().pay(find(id).orElseThrow(), lightningAddress.get());
-        } else {
-            issue(id);
-        }
+        deliver(find(id).orElseThrow());
         return find(id);
+    }
+
+    /** Drives a debited payout to its mint: a token, or a melt to its Lightning address. */
+    private void deliver(Issued row) {
+        try {
+            if (row.recipient().isPresent()) {
+                melter().pay(row, row.recipient().get());
+            } else {
+                issue(row.id());
+            }
+        } catch (RuntimeException e) {
+            // the debit and the leased row are committed: recovery finishes this payout once the lease runs out
+            LOG.log(Level.ERROR, "payout " + row.kind() + " left to recovery: " + e);
+        }
+    }
+
+    /** Finishes one payout whose replica stopped between debit and mint operation; false when there was none. */
+    boolean recoverStalled() {
+        Optional<Issued> row = Db.withConnection(ds, c -> OutRepository.claimStalled(c, mints.lease()));
+        row.ifPresent(r -> {
+            LOG.log(Level.INFO, "recovering stalled payout " + r.kind());
+            deliver(r);
+        });
+        return row.isPresent();
     }
 
     /**
@@ -143,7 +165,7 @@ public final class Sender {
     /** Issues a token for the owner, taken from proofs only (no account). */
     public Issued ownerToken(String id, long amount, String unit, String mint) {
         Db.inTransaction(ds, c -> {
-            OutRepository.insert(c, id, "owner", null, unit, mint);
+            OutRepository.insert(c, id, "owner", null, unit, mint, mints.lease());
             OutRepository.amounts(c, id, 0, amount);
             return null;
         });
@@ -157,14 +179,17 @@ public final class Sender {
         candidates.add(row.mintUrl());
         mints.trusted().stream().filter(m -> !m.equals(row.mintUrl())).forEach(candidates::add);
         for (String mint : candidates) {
+            Optional<Operation> op;
             try {
-                Optional<Operation> op = claim(row, mint);
-                if (op.isPresent()) {
-                    swap(op.get());
-                    return;
-                }
-            } catch (MintException e) {
-                LOG.log(Level.WARNING, "mint " + mint + " unavailable for payout: " + e.getMessage());
+                op = claim(row, mint);
+            } catch (RuntimeException e) {
+                // claim is one transaction that rolled back: nothing went to this mint, so the next one may pay
+                LOG.log(Level.WARNING, "mint " + mint + " unusable for payout: " + e.getMessage());
+                continue;
+            }
+            if (op.isPresent()) {
+                swap(op.get());
+                return;
             }
         }
         giveBack(row, "insufficient wallet funds or no reachable mint");
@@ -176,19 +201,14 @@ public final class Sender {
         MintKeyset active = mints.activeKeyset(mint, row.unit());
         return Db.inTransaction(ds, c -> {
             List<Proof> available = ProofRepository.lockUnspent(c, mint, row.unit());
-            ProofSelector.Selection sel;
-            try {
-                sel = ProofSelector.select(available, row.amount(), k -> fees.getOrDefault(k, 0L));
-            } catch (InsufficientFundsException e) {
+            Optional<Split> split = split(available, row.amount(), k -> fees.getOrDefault(k, 0L));
+            if (split.isEmpty()) {
                 return Optional.<Operation>empty();
             }
-            long send = row.amount() - sel.fee();
-            if (send <= 0) {
-                return Optional.<Operation>empty();
-            }
-            List<Long> sendAmounts = Amounts.split(send);
+            ProofSelector.Selection sel = split.get().selection();
+            List<Long> sendAmounts = Amounts.split(split.get().send());
             List<Long> amounts = new ArrayList<>(sendAmounts);
-            amounts.addAll(Amounts.split(sel.total() - row.amount()));
+            amounts.addAll(Amounts.split(sel.change(split.get().send())));
             long start = ProofRepository.reserveCounters(c, mint, active.id(), amounts.size());
             Operation op = new Operation(UUID.randomUUID(), "send", mint, row.unit(), active.id(), start, amounts,
                     sendAmounts.size(), sel.proofs(), Optional.empty(), Optional.empty(), Optional.empty());
@@ -199,6 +219,25 @@ public final class Sender {
             OutRepository.operation(c, row.id(), op.id(), mint);
             return Optional.of(op);
         });
+    }
+
+    private record Split(ProofSelector.Selection selection, long send) {
+    }
+
+    /**
+     * The recipient gets the whole amount and the swap's input fee is the node's, paid from its own share of the proofs.
+     * Only when this mint holds no such share is the send made as much smaller as needed (at most 63 units), rather than
+     * failing a payout the proofs can nearly pay.
+     */
+    private static Optional<Split> split(List<Proof> available, long amount, ToLongFunction<String> fees) {
+        for (long shortBy = 0; shortBy < Math.min(amount, 64); shortBy++) {
+            try {
+                return Optional.of(new Split(ProofSelector.select(available, amount - shortBy, fees), amount - shortBy));
+            } catch (InsufficientFundsException e) {
+                // try a smaller send
+            }
+        }
+        return Optional.empty();
     }
 
     private void swap(Operation op) {

@@ -30,6 +30,11 @@ public final class Kafka {
 
     /** An idempotent producer of JSON bytes keyed by string. */
     public static KafkaProducer<String, byte[]> producer(KafkaSettings settings) {
+        return producer(settings, java.util.Map.of());
+    }
+
+    /** The same producer with some settings of its own (timeouts, say). */
+    public static KafkaProducer<String, byte[]> producer(KafkaSettings settings, java.util.Map<String, Object> overrides) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId());
@@ -43,6 +48,7 @@ public final class Kafka {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putAll(overrides);
         return new KafkaProducer<>(p);
     }
 

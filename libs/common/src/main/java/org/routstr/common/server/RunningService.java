@@ -41,6 +41,12 @@ public final class RunningService implements AutoCloseable {
         return server.port();
     }
 
+    /** The port of the internal socket (metrics and detailed health; never exposed publicly). */
+    public int internalPort() {
+        int p = server.port(Servers.INTERNAL);
+        return p > 0 ? p : server.port();
+    }
+
     /** Stops the server, then closes the registered resources; safe to call twice. */
     public synchronized void stop() {
         if (stopped) {

@@ -42,11 +42,14 @@ public final class MintClient {
 
     private MintClient(Builder b) {
         this.url = stripSlash(b.url);
-        WebClient web = WebClient.builder()
+        var web0 = WebClient.builder()
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.readTimeout)
-                .followRedirects(false)
-                .build();
+                .followRedirects(false);
+        if (b.dnsResolver != null) {
+            web0.dnsResolver(b.dnsResolver);
+        }
+        WebClient web = web0.build();
         this.http = new MintHttp(web, url, b.readTimeout, b.maxAttempts, b.retryBackoff);
         this.meltTimeout = b.meltTimeout;
     }
@@ -175,6 +178,7 @@ public final class MintClient {
         private Duration meltTimeout = Duration.ofSeconds(120);
         private Duration retryBackoff = Duration.ofMillis(200);
         private int maxAttempts = 3;
+        private io.helidon.webclient.spi.DnsResolver dnsResolver;
 
         private Builder(String url) {
             this.url = url;
@@ -210,6 +214,12 @@ public final class MintClient {
         /** Pause before the n-th retry is n × this. */
         public Builder retryBackoff(Duration d) {
             this.retryBackoff = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Resolves (and may refuse) the mint's host at every connect, for example to keep client-chosen mints public. */
+        public Builder dnsResolver(io.helidon.webclient.spi.DnsResolver resolver) {
+            this.dnsResolver = Objects.requireNonNull(resolver);
             return this;
         }
 

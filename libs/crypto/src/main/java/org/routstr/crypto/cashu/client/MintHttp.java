@@ -19,6 +19,7 @@ import org.routstr.crypto.cashu.CashuJson;
 
 /** JSON over the Helidon WebClient with the retry and error-mapping rules of {@link MintClient}. */
 final class MintHttp {
+    static final int MAX_BODY = 4 * 1024 * 1024;
     private final WebClient web;
     private final String base;
     private final Duration readTimeout;
@@ -75,13 +76,28 @@ final class MintHttp {
         try (HttpClientResponse res = json == null ? req.request()
                 : req.header(HeaderNames.CONTENT_TYPE, "application/json").submit(json)) {
             status = res.status().code();
-            bytes = res.as(byte[].class);
+            bytes = bounded(res);
+        } catch (MintProtocolException e) {
+            throw e;
         } catch (RuntimeException e) {
             // Helidon reports refused connections and timeouts as unchecked exceptions: classify, keep the cause
             throw new MintUnreachableException(method + " " + path + " failed: " + e.getClass().getSimpleName(),
                     !neverSent(e), e);
         }
         return interpret(method, path, status, bytes);
+    }
+
+    /** A mint's answer is read up to {@link #MAX_BODY} bytes; a larger one is a protocol error, never a heap risk. */
+    private static byte[] bounded(HttpClientResponse res) {
+        try (java.io.InputStream in = res.inputStream()) {
+            byte[] b = in.readNBytes(MAX_BODY + 1);
+            if (b.length > MAX_BODY) {
+                throw new MintProtocolException("mint answer larger than " + MAX_BODY + " bytes", null);
+            }
+            return b;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private JsonNode interpret(Method method, String path, int status, byte[] bytes) {

@@ -1,0 +1,89 @@
+package org.routstr.testsupport;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Test;
+
+import org.routstr.common.db.Db;
+import org.routstr.common.db.DbSettings;
+import org.routstr.common.db.Migrations;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** db.migrate: a service migrates by default; with false it never migrates and waits for the migration job instead. */
+class MigrationsTest {
+
+    @Test
+    void byDefaultTheServiceMigrates() {
+        try (HikariDataSource ds = Db.pool(Infra.newDatabase(), "m1")) {
+            Migrations.apply(db(Map.of()), ds);
+            assertThat(tables(ds), greaterThan(0L));
+        }
+    }
+
+    @Test
+    void withMigrateFalseItDoesNotMigrateAndFailsClearlyWhenTheJobNeverRan() {
+        try (HikariDataSource ds = Db.pool(Infra.newDatabase(), "m2")) {
+            long t0 = System.nanoTime();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Migrations.apply(db(Map.of("migrate", "false", "migrate-wait", "PT1S")), ds));
+            assertThat(e.getMessage(), containsString("still pending after PT1S; db.migrate is false"));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0).toMillis(), greaterThan(900L));
+            assertThat("nothing was migrated", tables(ds), is(0L));
+        }
+    }
+
+    @Test
+    void withMigrateFalseItWaitsForTheJobAndStartsOnceTheSchemaIsCurrent() throws Exception {
+        DbSettings settings = Infra.newDatabase();
+        try (HikariDataSource ds = Db.pool(settings, "m3")) {
+            Thread job = Thread.ofVirtual().start(() -> {
+                sleep(1500);
+                Db.migrate(ds);   // what Migrations.main does in the routstr-migrate Job
+            });
+            long t0 = System.nanoTime();
+            Migrations.apply(db(Map.of("migrate", "false", "migrate-wait", "PT60S")), ds);
+            long waited = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+            job.join();
+            assertThat(waited, greaterThan(1000L));
+            assertThat(waited, lessThan(60_000L));
+            assertThat(tables(ds), greaterThan(0L));
+            // and a current schema returns at once
+            long t1 = System.nanoTime();
+            Migrations.apply(db(Map.of("migrate", "false")), ds);
+            assertThat(Duration.ofNanos(System.nanoTime() - t1).toMillis(), lessThan(10_000L));
+        }
+    }
+
+    private static Config db(Map<String, String> values) {
+        return Config.just(ConfigSources.create(values));
+    }
+
+    private static long tables(HikariDataSource ds) {
+        return Db.withConnection(ds, c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'accounts'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
