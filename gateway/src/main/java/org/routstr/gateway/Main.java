@@ -31,6 +31,7 @@ import org.routstr.common.settings.LiveSettings;
 import org.routstr.common.settings.SettingField;
 import org.routstr.common.settings.SettingsSeed;
 import org.routstr.common.settings.SettingsStore;
+import org.routstr.gateway.anthropic.MessagesHttpService;
 import org.routstr.gateway.auth.Authenticator;
 import org.routstr.gateway.auth.WalletClient;
 import org.routstr.gateway.auth.WalletException;
@@ -38,6 +39,7 @@ import org.routstr.gateway.catalog.Catalog;
 import org.routstr.gateway.catalog.CatalogRepository;
 import org.routstr.gateway.catalog.ProviderKeys;
 import org.routstr.gateway.catalog.ProviderSeed;
+import org.routstr.gateway.cors.Cors;
 import org.routstr.gateway.info.InfoHttpService;
 import org.routstr.gateway.info.NodeInfo;
 import org.routstr.gateway.limits.RateLimiter;
@@ -46,6 +48,7 @@ import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.PricingSettings;
 import org.routstr.gateway.proxy.FrontDoorHttpService;
+import org.routstr.gateway.proxy.Gate;
 import org.routstr.gateway.proxy.ProxyHttpService;
 import org.routstr.gateway.proxy.ProxySettings;
 import org.routstr.gateway.usage.InFlight;
@@ -118,11 +121,16 @@ public final class Main {
         RateLimiter perIp = new RateLimiter(() -> live.current().rateLimitPerIp(), () -> live.current().rateLimitWindow(),
                                             "client address");
         Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc);
-        ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, MediaTokens.from(g.get("pricing")), ledger,
+        MediaTokens media = MediaTokens.from(g.get("pricing"));
+        ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, media, ledger,
                                                              publisher, wallet, inFlight, perKey, perIp, proxy);
+        Cors cors = Cors.from(g.get("cors"));
+        MessagesHttpService messages = new MessagesHttpService(
+                new Gate(auth, catalog, ledger, publisher, wallet, inFlight, perKey, perIp), pricer, media, proxy);
         InfoHttpService info = new InfoHttpService(catalog, pricer, () -> NodeInfo.of(live.current(), version));
         FrontDoorHttpService frontDoor = new FrontDoorHttpService(targets, proxy.upstreamTimeout());
-        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r, info, proxyService, frontDoor)));
+        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.addFilter(cors).register(messages), info, proxyService,
+                                                                                                  frontDoor)));
     }
 
     /** The settings table, seeded on first start with what {@code gateway.pricing}, {@code .info} and {@code .rate-limit} give. */

@@ -24,7 +24,8 @@ public final class CatalogRepository {
     private static final String LOAD = """
             SELECT m.id, m.upstream_id, m.aliases, m.usd_per_m_input, m.usd_per_m_output, m.usd_per_request, m.usd_per_image,
                    m.usd_per_m_cache_read, m.usd_per_m_cache_write, m.context_length, m.max_completion_tokens,
-                   p.id AS pid, p.slug, p.base_url, p.api_key_enc, p.fee, p.priority
+                   m.description, m.architecture::text AS architecture,
+                   p.id AS pid, p.slug, p.base_url, p.api_key_enc, p.fee, p.priority, p.api
               FROM models m JOIN providers p ON p.id = m.provider_id
              WHERE m.enabled AND p.enabled
              ORDER BY p.priority DESC, m.usd_per_m_input + m.usd_per_m_output, p.id""";
@@ -65,20 +66,22 @@ public final class CatalogRepository {
     private Route route(ResultSet rs) throws SQLException {
         Optional<String> key = Optional.ofNullable(rs.getString("api_key_enc")).map(keys::open);
         Provider p = new Provider(rs.getLong("pid"), rs.getString("slug"), stripSlash(rs.getString("base_url")), key,
-                                  Optional.ofNullable(rs.getBigDecimal("fee")), rs.getInt("priority"));
+                                  Optional.ofNullable(rs.getBigDecimal("fee")), rs.getInt("priority"), rs.getString("api"));
         ModelPrices prices = new ModelPrices(rs.getBigDecimal("usd_per_m_input"), rs.getBigDecimal("usd_per_m_output"),
                                              opt(rs, "usd_per_request"), opt(rs, "usd_per_image"), opt(rs, "usd_per_m_cache_read"),
                                              opt(rs, "usd_per_m_cache_write"));
         Array aliases = rs.getArray("aliases");
         return new Route(rs.getString("id"), rs.getString("upstream_id"), Arrays.asList((String[]) aliases.getArray()), p, prices,
-                         optInt(rs, "context_length"), optInt(rs, "max_completion_tokens"));
+                         optInt(rs, "context_length"), optInt(rs, "max_completion_tokens"),
+                         Optional.ofNullable(rs.getString("description")), Optional.ofNullable(rs.getString("architecture")));
     }
 
     private long upsertProvider(Connection c, ProviderSeed s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO providers (slug, base_url, api_key_enc, enabled, fee, priority) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO providers (slug, base_url, api_key_enc, enabled, fee, priority, api) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (slug) DO UPDATE SET base_url = excluded.base_url, api_key_enc = excluded.api_key_enc,
-                       enabled = excluded.enabled, fee = excluded.fee, priority = excluded.priority, updated_at = now()
+                       enabled = excluded.enabled, fee = excluded.fee, priority = excluded.priority, api = excluded.api,
+                       updated_at = now()
                 RETURNING id""")) {
             ps.setString(1, s.slug());
             ps.setString(2, s.baseUrl());
@@ -86,6 +89,7 @@ public final class CatalogRepository {
             ps.setBoolean(4, s.enabled());
             ps.setBigDecimal(5, s.fee().orElse(null));
             ps.setInt(6, s.priority());
+            ps.setString(7, s.api());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -96,14 +100,16 @@ public final class CatalogRepository {
     private static void upsertModel(Connection c, long providerId, ProviderSeed.ModelSeed m) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO models (id, provider_id, upstream_id, aliases, enabled, usd_per_m_input, usd_per_m_output, usd_per_request,
-                                    usd_per_image, usd_per_m_cache_read, usd_per_m_cache_write, context_length, max_completion_tokens)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    usd_per_image, usd_per_m_cache_read, usd_per_m_cache_write, context_length, max_completion_tokens,
+                                    description, architecture)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
                 ON CONFLICT (id, provider_id) DO UPDATE SET upstream_id = excluded.upstream_id, aliases = excluded.aliases,
                        enabled = excluded.enabled, usd_per_m_input = excluded.usd_per_m_input,
                        usd_per_m_output = excluded.usd_per_m_output, usd_per_request = excluded.usd_per_request,
                        usd_per_image = excluded.usd_per_image, usd_per_m_cache_read = excluded.usd_per_m_cache_read,
                        usd_per_m_cache_write = excluded.usd_per_m_cache_write, context_length = excluded.context_length,
-                       max_completion_tokens = excluded.max_completion_tokens, updated_at = now()
+                       max_completion_tokens = excluded.max_completion_tokens, description = excluded.description,
+                       architecture = excluded.architecture, updated_at = now()
                 WHERE NOT models.custom""")) {
             ps.setString(1, m.id());
             ps.setLong(2, providerId);
@@ -118,6 +124,8 @@ public final class CatalogRepository {
             ps.setBigDecimal(11, m.prices().cacheWritePerM().orElse(null));
             setInt(ps, 12, m.contextLength());
             setInt(ps, 13, m.maxCompletionTokens());
+            ps.setString(14, m.description().orElse(null));
+            ps.setString(15, m.architecture().orElse(null));
             ps.executeUpdate();
         }
     }

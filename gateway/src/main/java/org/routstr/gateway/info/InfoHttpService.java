@@ -1,8 +1,5 @@
 package org.routstr.gateway.info;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.util.List;
 import java.util.function.Supplier;
 
 import io.helidon.http.HeaderValues;
@@ -15,29 +12,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.routstr.common.json.Json;
 import org.routstr.gateway.catalog.Catalog;
-import org.routstr.gateway.catalog.ModelPrices;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.pricing.Pricer;
 
 /**
- * Answers locally: {@code GET /v1/models} (prices per token with fees, as the reference shows them), {@code GET /v1/info},
- * and {@code GET /}.
+ * Answers locally: {@code GET /v1/models} (see {@link ModelJson}), {@code /v1/models/paths} (see {@link ModelPaths}),
+ * {@code GET /v1/info}, and {@code GET /}.
  */
 public final class InfoHttpService implements HttpService {
-    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private final Catalog catalog;
-    private final Pricer pricer;
     private final Supplier<NodeInfo> info;
+    private final ModelJson modelJson;
+    private final ModelPaths paths;
 
     public InfoHttpService(Catalog catalog, Pricer pricer, Supplier<NodeInfo> info) {
         this.catalog = catalog;
-        this.pricer = pricer;
         this.info = info;
+        this.modelJson = new ModelJson(pricer);
+        this.paths = new ModelPaths(catalog);
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/v1/models", this::models)
+        rules.get("/v1/models/paths", (req, res) -> send(res, paths.all()))
+                .get("/v1/models/paths/model", (req, res) -> send(res, paths.one(req.query().first("model_id").orElse(""))))
+                .get("/v1/models", this::models)
                 .get("/v1/models/", this::models)
                 .get("/models", this::models)
                 .get("/models/", this::models)
@@ -49,34 +48,9 @@ public final class InfoHttpService implements HttpService {
         ObjectNode out = Json.object();
         out.put("object", "list");
         for (Route r : catalog.models()) {
-            out.withArray("data").add(model(r));
+            out.withArray("data").add(modelJson.of(r));
         }
         send(res, out);
-    }
-
-    private ObjectNode model(Route r) {
-        ObjectNode m = Json.object();
-        m.put("id", r.modelId());
-        m.put("object", "model");
-        m.put("created", 0);
-        m.put("owned_by", r.provider().slug());
-        m.put("name", r.modelId());
-        r.contextLength().ifPresent(c -> m.put("context_length", c));
-        ModelPrices p = r.prices();
-        BigDecimal fee = pricer.fee(r);
-        ObjectNode pricing = m.putObject("pricing");
-        pricing.put("prompt", perToken(p.inputPerM(), fee));
-        pricing.put("completion", perToken(p.outputPerM(), fee));
-        pricing.put("request", p.perRequest().map(v -> v.multiply(fee)).orElse(BigDecimal.ZERO).toPlainString());
-        pricing.put("image", p.perImage().map(v -> v.multiply(fee)).orElse(BigDecimal.ZERO).toPlainString());
-        pricing.put("input_cache_read", perToken(p.cacheReadPerM().orElse(p.inputPerM()), fee));
-        pricing.put("input_cache_write", perToken(p.cacheWritePerM().orElse(p.inputPerM()), fee));
-        ObjectNode top = m.putObject("top_provider");
-        r.contextLength().ifPresent(c -> top.put("context_length", c));
-        r.maxCompletionTokens().ifPresent(c -> top.put("max_completion_tokens", c));
-        m.set("alias_ids", Json.mapper().valueToTree(List.copyOf(r.aliases())));
-        m.put("enabled", true);
-        return m;
     }
 
     private void info(ServerRequest req, ServerResponse res) {
@@ -87,10 +61,6 @@ public final class InfoHttpService implements HttpService {
         NodeInfo info = this.info.get();
         send(res, Json.object().put("name", info.name()).put("description", info.description()).put("version", info.version())
                 .put("status", "running"));
-    }
-
-    private static String perToken(BigDecimal usdPerM, BigDecimal fee) {
-        return usdPerM.multiply(fee).divide(MILLION, MathContext.DECIMAL64).stripTrailingZeros().toPlainString();
     }
 
     private static void send(ServerResponse res, ObjectNode body) {

@@ -111,7 +111,8 @@ public final class Pricer {
         return numerator.divide(usdPerBtc, 0, RoundingMode.CEILING).longValueExact();
     }
 
-    private BigDecimal usd(long msat) {
+    /** msat in USD at the current rate (zero before the first rate). */
+    public BigDecimal usd(long msat) {
         return rate.get().map(r -> BigDecimal.valueOf(msat).multiply(r).divide(MSAT_PER_BTC, 8, RoundingMode.HALF_UP))
                 .orElse(BigDecimal.ZERO);
     }

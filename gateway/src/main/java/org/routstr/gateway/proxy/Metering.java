@@ -17,6 +17,7 @@ import org.routstr.gateway.auth.WalletException;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.pricing.Cost;
 import org.routstr.gateway.usage.UsagePublisher;
+import org.routstr.ledger.Account;
 import org.routstr.ledger.Ledger;
 
 /**
@@ -109,5 +110,11 @@ final class Metering {
                                    + "); fetchable with the original token from /v1/balance/refund");
             return Optional.empty();
         }
+    }
+
+    /** What the paying account has once {@code p} settles at {@code cost}: available now plus this reservation minus the cost. */
+    long remainingAfter(PaidRequest p, Cost cost) {
+        long available = ledger.account(p.caller().billingHash()).map(Account::availableMsat).orElse(0L);
+        return Math.max(0, available + p.reservedMsat() - cost.totalMsat());
     }
 }

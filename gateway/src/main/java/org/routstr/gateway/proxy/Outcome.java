@@ -1,5 +1,6 @@
 package org.routstr.gateway.proxy;
 
+import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.webclient.api.HttpClientResponse;
@@ -18,7 +19,10 @@ sealed interface Outcome {
     record Rejected(Route route, int status, String contentType, byte[] body) implements Outcome {
     }
 
-    /** Every candidate failed; {@code lastStatus} is the last HTTP failure if any (429 keeps its Retry-After). */
-    record Failed(Optional<Integer> lastStatus, Optional<String> retryAfter) implements Outcome {
+    /** Every candidate failed; {@code lastStatus} is the last HTTP failure if any (a 429 keeps its rate-limit headers). */
+    record Failed(Optional<Integer> lastStatus, Optional<String> retryAfter, Map<String, String> rateLimit) implements Outcome {
+        Failed(Optional<Integer> lastStatus, Optional<String> retryAfter) {
+            this(lastStatus, retryAfter, Map.of());
+        }
     }
 }

@@ -9,6 +9,6 @@ import org.routstr.gateway.catalog.Route;
 /**
  * A request whose worst case is reserved: who pays, the reservation, what was asked for and where it can go.
  */
-record PaidRequest(String requestId, Caller caller, UUID reservation, long reservedMsat, String model, String endpoint,
+public record PaidRequest(String requestId, Caller caller, UUID reservation, long reservedMsat, String model, String endpoint,
                    boolean stream, int images, List<Route> routes) {
 }

@@ -41,7 +41,8 @@ import org.routstr.ledger.Ledger;
  */
 public final class ProxyHttpService implements HttpService {
     private static final List<String> JSON_ENDPOINTS = List.of("chat/completions", "completions", "embeddings",
-                                                               "images/generations", "responses", "moderations");
+                                                               "images/generations", "responses", "moderations",
+                                                               "audio/speech");
     private static final List<String> UPLOAD_ENDPOINTS = List.of("audio/transcriptions", "audio/translations");
     private final Authenticator auth;
     private final Catalog catalog;
@@ -225,8 +226,8 @@ public final class ProxyHttpService implements HttpService {
 
     private static ApiException failed(Outcome.Failed f, ServerResponse res) {
         if (f.lastStatus().orElse(0) == 429) {
-            res.header(HeaderNames.RETRY_AFTER, f.retryAfter().orElse("1"));
-            return new ApiException(429, "upstream_error", "UPSTREAM_RATE_LIMIT", "The upstream is rate limiting; retry later.");
+            RateLimitHeaders.copy(f.rateLimit(), res);
+            return new ApiException(429, "rate_limit_error", "UPSTREAM_RATE_LIMIT", "The upstream is rate limiting; retry later.");
         }
         return new ApiException(502, "upstream_error", "upstream_unavailable", "All upstreams failed");
     }

@@ -18,12 +18,14 @@ import org.routstr.common.http.ApiException;
 import org.routstr.common.json.Json;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.pricing.Cost;
+import org.routstr.gateway.pricing.CostFields;
 import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.Usage;
 
 /**
  * Sends a served upstream response to the client and meters it: JSON bodies get {@code usage.cost} and cost headers,
- * SSE streams are relayed as they arrive with the cost in their last event, anything else is copied through.
+ * SSE streams are relayed as they arrive with the cost in their last event, anything else (audio, images) is metered
+ * first, so its X-Cashu change goes in the headers, and copied through.
  */
 final class Responder {
     static final HeaderName COST = HeaderNames.create("X-Routstr-Cost-Msats");
@@ -72,7 +74,7 @@ final class Responder {
         Cost cost = metering.charge(p, r, pricer.cost(r, usage, images, p.reservedMsat()));
         if (body instanceof ObjectNode o) {
             if (o.get("usage") instanceof ObjectNode u) {
-                u.set("cost", cost.json());
+                CostFields.put(u, cost, metering.remainingAfter(p, cost));
             }
             if (o.has("model")) {
                 o.put("model", p.model());
@@ -97,7 +99,8 @@ final class Responder {
         metering.served(p, r, up.status().code(), cost);
         // issued even when the client has gone: it stays fetchable with the original token from /v1/balance/refund
         Optional<String> change = metering.change(p.caller(), p.reservation());
-        relay.finish(usage.map(u -> cost), change, node -> {
+        long remaining = metering.remainingAfter(p, cost);
+        relay.finish(usage.map(u -> target -> CostFields.put(target, cost, remaining)), change, node -> {
             ObjectNode target = node.get("response") instanceof ObjectNode resp ? resp : node;
             if (target.has("model")) {
                 target.put("model", p.model());
@@ -108,6 +111,9 @@ final class Responder {
 
     private void raw(PaidRequest p, Route r, HttpClientResponse up, String type, ServerResponse res) {
         Cost cost = metering.charge(p, r, pricer.cost(r, Optional.empty(), p.images(), p.reservedMsat()));
+        // priced without usage, so it is metered before the body: the X-Cashu change can then go in the headers
+        metering.served(p, r, up.status().code(), cost);
+        metering.change(p.caller(), p.reservation()).ifPresent(t -> res.header(X_CASHU, t));
         headers(res, cost);
         res.status(Status.create(up.status().code()));
         res.header(HeaderNames.CONTENT_TYPE, type);
@@ -116,7 +122,6 @@ final class Responder {
         } catch (IOException | RuntimeException e) {
             // upstream or client went away mid-body: it was (partly) delivered, so it is billed by the no-usage rule
         }
-        metering.served(p, r, up.status().code(), cost);
     }
 
     private static void headers(ServerResponse res, Cost cost) {

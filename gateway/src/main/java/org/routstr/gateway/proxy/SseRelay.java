@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.helidon.webserver.ServerConnectionException;
@@ -15,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.routstr.common.json.Json;
-import org.routstr.gateway.pricing.Cost;
 import org.routstr.gateway.pricing.Usage;
 
 /**
@@ -61,11 +61,11 @@ final class SseRelay {
         return Usage.of(u);
     }
 
-    /** Sends the held usage event with the cost (and an X-Cashu change token), then {@code [DONE]} and closes. */
-    void finish(Optional<Cost> cost, Optional<String> change, Function<ObjectNode, ObjectNode> rewrite) {
+    /** Sends the held usage event with the cost fields {@code cost} adds (and an X-Cashu change token), then {@code [DONE]}. */
+    void finish(Optional<Consumer<ObjectNode>> cost, Optional<String> change, Function<ObjectNode, ObjectNode> rewrite) {
         if (held != null) {
             ObjectNode usage = (ObjectNode) (held.has("response") ? held.path("response").path("usage") : held.path("usage"));
-            cost.ifPresent(c -> usage.set("cost", c.json()));
+            cost.ifPresent(c -> c.accept(usage));
             change.ifPresent(t -> held.put("x_cashu_change", t));
             write(heldName.map(n -> "event: " + n + "\n").orElse("") + "data: " + Json.string(rewrite.apply(held)) + "\n\n");
         } else if (change.isPresent()) {

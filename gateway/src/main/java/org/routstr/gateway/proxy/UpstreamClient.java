@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -58,6 +59,7 @@ final class UpstreamClient {
                          BiFunction<Route, HttpClientRequest, HttpClientResponse> submit) {
         Optional<Integer> lastStatus = Optional.empty();
         Optional<String> retryAfter = Optional.empty();
+        Map<String, String> rateLimit = Map.of();
         for (Route r : routes) {
             HttpClientRequest req = client.post(r.provider().baseUrl() + "/" + endpoint).readTimeout(timeout);
             Headers.copyUpstream(headers, req);
@@ -75,8 +77,9 @@ final class UpstreamClient {
             }
             lastStatus = Optional.of(res.status().code());
             retryAfter = res.headers().first(HeaderNames.RETRY_AFTER);
+            rateLimit = RateLimitHeaders.of(res.headers());
         }
-        return new Outcome.Failed(lastStatus, retryAfter);
+        return new Outcome.Failed(lastStatus, retryAfter, rateLimit);
     }
 
     /** Served or Rejected; empty (response closed) when the status calls for the next route. */

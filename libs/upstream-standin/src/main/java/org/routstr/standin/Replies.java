@@ -2,6 +2,7 @@ package org.routstr.standin;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -38,6 +39,32 @@ final class Replies {
         words.addAll(prompt.subList(0, Math.min(ECHO_WORDS, prompt.size())));
         int max = limit(body);
         return max > 0 && max < words.size() ? words.subList(0, max) : words;
+    }
+
+    /**
+     * The tool call the stand-in answers with when a request offers tools and its last message is not a tool result: the
+     * first tool, with {@code {"query": "<first two prompt words>"}}; it counts {@value #TOOL_CALL_TOKENS} output tokens.
+     */
+    static Optional<ToolCall> toolCall(JsonNode body) {
+        JsonNode tools = body.path("tools");
+        JsonNode messages = body.path("messages");
+        JsonNode last = messages.isArray() && !messages.isEmpty() ? messages.get(messages.size() - 1) : null;
+        boolean answered = last != null && ("tool".equals(last.path("role").asText())
+                                            || last.path("content").isArray() && last.path("content").findValue("tool_use_id") != null);
+        if (!tools.isArray() || tools.isEmpty() || answered) {
+            return Optional.empty();
+        }
+        JsonNode t = tools.get(0);
+        String name = t.has("function") ? t.at("/function/name").asText() : t.path("name").asText();
+        List<String> prompt = promptWords(body);
+        String query = String.join(" ", prompt.subList(0, Math.min(2, prompt.size())));
+        return Optional.of(new ToolCall(name, "{\"query\":\"" + query.replace("\"", "") + "\"}"));
+    }
+
+    static final int TOOL_CALL_TOKENS = 5;
+
+    /** A tool to call with its JSON arguments. */
+    record ToolCall(String name, String arguments) {
     }
 
     /** Input tokens of an uploaded file: one per started 1,000 bytes, at least 1. */

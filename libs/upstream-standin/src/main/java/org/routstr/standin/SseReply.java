@@ -50,6 +50,29 @@ final class SseReply {
         done();
     }
 
+    /** A streamed tool call: the call's id and name, its arguments, {@code finish_reason: tool_calls}, then the usage. */
+    void toolCall(Replies.ToolCall tool) {
+        boolean usage = call.body().path("stream_options").path("include_usage").asBoolean(false) && call.mode() != Mode.NO_USAGE;
+        open();
+        event(chatChunk(usage).set("choices", Json.mapper().createArrayNode().add(delta("role", "assistant", null))));
+        ObjectNode first = delta(null, null, null);
+        ObjectNode tc = first.with("delta").putArray("tool_calls").addObject().put("index", 0).put("id", "call_standin_" + call.seq())
+                .put("type", "function");
+        tc.putObject("function").put("name", tool.name()).put("arguments", "");
+        event(chatChunk(usage).set("choices", Json.mapper().createArrayNode().add(first)));
+        ObjectNode args = delta(null, null, null);
+        args.with("delta").putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", tool.arguments());
+        event(chatChunk(usage).set("choices", Json.mapper().createArrayNode().add(args)));
+        event(chatChunk(usage).set("choices", Json.mapper().createArrayNode().add(delta(null, null, "tool_calls"))));
+        if (usage) {
+            ObjectNode last = chatChunk(false);
+            last.putArray("choices");
+            StandinHttpService.usage(call, last, Replies.TOOL_CALL_TOKENS);
+            split(last);
+        }
+        done();
+    }
+
     void completion(List<String> words) {
         boolean usage = call.body().path("stream_options").path("include_usage").asBoolean(false) && call.mode() != Mode.NO_USAGE;
         open();

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.helidon.http.HeaderName;
@@ -48,6 +49,7 @@ final class StandinHttpService implements HttpService {
                 .post("/v1/images/generations", this::images)
                 .post("/v1/audio/transcriptions", this::audio)
                 .post("/v1/audio/translations", this::audio)
+                .post("/v1/audio/speech", this::speech)
                 .post("/v1/responses", this::responses)
                 .post("/v1/moderations", this::moderations)
                 .get("/v1/models", this::models);
@@ -59,8 +61,13 @@ final class StandinHttpService implements HttpService {
             return;
         }
         List<String> words = Replies.replyWords(call.body());
+        Optional<Replies.ToolCall> tool = Replies.toolCall(call.body());
         if (call.body().path("stream").asBoolean(false)) {
-            new SseReply(owner, call, res).chat(words);
+            if (tool.isPresent()) {
+                new SseReply(owner, call, res).toolCall(tool.get());
+            } else {
+                new SseReply(owner, call, res).chat(words);
+            }
             return;
         }
         ObjectNode out = envelope(call, "chatcmpl-", "chat.completion");
@@ -71,12 +78,18 @@ final class StandinHttpService implements HttpService {
             choice.put("index", i);
             ObjectNode message = choice.putObject("message");
             message.put("role", "assistant");
-            message.put("content", String.join(" ", words));
+            if (tool.isPresent()) {
+                message.putNull("content");
+                ObjectNode tc = message.putArray("tool_calls").addObject().put("id", "call_standin_" + call.seq()).put("type", "function");
+                tc.putObject("function").put("name", tool.get().name()).put("arguments", tool.get().arguments());
+            } else {
+                message.put("content", String.join(" ", words));
+            }
             message.putNull("refusal");
             choice.putNull("logprobs");
-            choice.put("finish_reason", finish(call, words));
+            choice.put("finish_reason", tool.isPresent() ? "tool_calls" : finish(call, words));
         }
-        usage(call, out, n * words.size());
+        usage(call, out, n * (tool.isPresent() ? Replies.TOOL_CALL_TOKENS : words.size()));
         send(call, res, out);
     }
 
@@ -172,6 +185,16 @@ final class StandinHttpService implements HttpService {
         send(call, res, out);
     }
 
+    /** Text to speech: {@code audio/mpeg} bytes (an ID3 tag and the input text), without usage, as OpenAI answers. */
+    private void speech(ServerRequest req, ServerResponse res) {
+        Call call = begin(req, res);
+        if (call == null) {
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "audio/mpeg");
+        res.send(utf8("ID3 stand-in speech: " + call.body().path("input").asText()));
+    }
+
     private void responses(ServerRequest req, ServerResponse res) {
         Call call = begin(req, res);
         if (call == null) {
@@ -239,6 +262,8 @@ final class StandinHttpService implements HttpService {
             case FAIL500 -> error(res, 500, "server_error", "standin_failure", "The stand-in upstream failed (mode fail500).");
             case FAIL429 -> {
                 res.header(HeaderNames.RETRY_AFTER, "1");
+                res.header(HeaderNames.create("x-ratelimit-remaining-requests"), "0");
+                res.header(HeaderNames.create("x-ratelimit-reset-requests"), "1s");
                 error(res, 429, "rate_limit_exceeded", "rate_limit_exceeded", "Rate limit reached (mode fail429).");
             }
             case FAIL400 -> error(res, 400, "invalid_request_error", "unsupported_parameter",

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 import io.helidon.webserver.WebServer;
 
 /**
- * A local OpenAI-compatible upstream for tests, the bench and the node's demo mode: deterministic replies, real usage
+ * A local OpenAI-compatible (and Anthropic Messages, see {@code AnthropicHttpService}) upstream for tests, the bench and the node's demo mode: deterministic replies, real usage
  * numbers (one token per word, see {@code Replies}), streaming, and failure modes chosen per request with header
  * {@code x-standin-mode: slow|fail500|fail429|fail400|disconnect|no-usage|overrun|hang} or for every request with {@link #mode}.
  */
@@ -32,7 +32,7 @@ public final class StandinUpstream implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .maxPayloadSize(-1)
-                .routing(r -> r.register(new StandinHttpService(this)))
+                .routing(r -> r.register(new StandinHttpService(this)).register(new AnthropicHttpService(this)))
                 .build()
                 .start();
     }
