@@ -105,7 +105,7 @@ class DiscoveryServiceTest {
                 String sealed = setting(db, "nostr-nsec");
                 assertThat(sealed, containsString("v1:"));
                 assertThat(sealed, not(containsString(keys.nsec())));
-                assertThat(get(s.port(), "/health").body(), containsString("\"publishing\":\"on\""));
+                assertThat(get(s.internalPort(), "/health").body(), containsString("\"publishing\":\"on\""));
 
                 update(db, "name", "\"Renamed node\"");
                 try (KafkaProducer<String, byte[]> p = Kafka.producer(kafka); ControlBus bus = new ControlBus(kafka, p)) {
@@ -137,10 +137,10 @@ class DiscoveryServiceTest {
         try (LocalRelay relay = NostrTools.relay(); RelayClient reader = new RelayClient(relay.url(), FAST, n -> { })) {
             RunningService s = Main.start(ServiceSmoke.config(db, kafka, config(relay, Optional.empty())));
             try {
-                String health = get(s.port(), "/health").body();
+                String health = get(s.internalPort(), "/health").body();
                 assertThat(health, containsString("\"nsec\":\"absent\""));
                 assertThat(health, containsString("no nsec, nothing is published"));
-                await(() -> get(s.port(), "/health").body().contains("\"announcement\":\"no-nsec\""));
+                await(() -> get(s.internalPort(), "/health").body().contains("\"announcement\":\"no-nsec\""));
                 assertThat(reader.query(List.of(Filter.kinds(10, 38421)), Duration.ofSeconds(5)).get().events(), is(List.of()));
                 JsonNode own = Json.mapper().readTree(get(s.port(), "/v1/providers/").body()).get("providers").get(0);
                 assertThat(own.get("endpoint_url").asText(), is("https://node.example"));

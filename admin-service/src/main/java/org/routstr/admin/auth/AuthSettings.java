@@ -26,7 +26,7 @@ public record AuthSettings(Duration idle, Duration absolute, int lockThreshold, 
                                 c.get("lock-threshold").asInt().orElse(5),
                                 c.get("lock-max").as(Duration.class).orElse(Duration.ofMinutes(15)),
                                 c.get("argon2.memory-kib").asInt().orElse(32768),
-                                c.get("argon2.iterations").asInt().orElse(2),
+                                c.get("argon2.iterations").asInt().orElse(4),
                                 c.get("argon2.parallelism").asInt().orElse(1),
                                 c.get("secure-cookie").asBoolean().orElse(false));
     }
