@@ -92,6 +92,8 @@ class PaymentsThroughGatewayTest {
         Map<String, String> defaults = new HashMap<>();
         defaults.put("wallet.trusted-mints", mint.url());
         defaults.put("wallet.mint-timeout", "PT5S");
+        // the loopback test mints (and the dead foreign one below) are http on 127.0.0.1: the operator allowance tests use
+        defaults.put("wallet.allowed-hosts", "127.0.0.1");
         defaults.put("billing.fixed-usd-per-btc", DemoMode.DEMO_USD_PER_BTC);
         defaults.put("billing.consumer.group", "billing-payments-e2e");
         defaults.put("gateway.secret-key", "payments-e2e-secret-key");
