@@ -47,7 +47,9 @@ public final class LiveIdentitySource implements IdentitySource {
         text(out, SettingField.NAME, d.name());
         text(out, SettingField.DESCRIPTION, d.about());
         text(out, SettingField.HTTP_URL, d.httpUrl());
-        text(out, SettingField.ONION_URL, d.onionUrl());
+        // a bare .onion host (routstr-core's form) becomes the http URL it announces, which the setting's validation takes
+        String onion = d.onionUrl().strip();
+        text(out, SettingField.ONION_URL, onion.endsWith(".onion") && !onion.contains("://") ? "http://" + onion : onion);
         list(out, SettingField.MINTS, d.mints());
         list(out, SettingField.NOSTR_RELAYS, d.relays());
         if (d.nsec().isPresent() && d.secretKey().isPresent()) {
