@@ -31,7 +31,6 @@ import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.PromptTokens;
 import org.routstr.gateway.usage.InFlight;
 import org.routstr.gateway.usage.UsagePublisher;
-import org.routstr.ledger.Account;
 import org.routstr.ledger.Ledger;
 
 /**
@@ -59,6 +58,7 @@ public final class ProxyHttpService implements HttpService {
     private final RateLimiter perIp;
     private final ProxySettings settings;
     private final BodyBudget bodies;
+    private final Reservations reservations;
 
     public ProxyHttpService(Authenticator auth, Catalog catalog, Pricer pricer, MediaTokens media, Ledger ledger,
                             UsagePublisher publisher, Optional<WalletClient> wallet, InFlight inFlight, RateLimiter perKey,
@@ -78,6 +78,7 @@ public final class ProxyHttpService implements HttpService {
         this.perIp = perIp;
         this.settings = settings;
         this.bodies = new BodyBudget(settings.maxBufferedBodyBytes());
+        this.reservations = new Reservations(ledger, auth);
     }
 
     @Override
@@ -118,8 +119,8 @@ public final class ProxyHttpService implements HttpService {
         Caller caller = byKey.orElseGet(() -> byToken(req, requestId, estimate, j.model()));
         UUID reservation = UUID.randomUUID();
         xCashu.refundUnlessServed(req, res, caller, reservation, () -> {
-            PaidRequest p = reserve(new PaidRequest(requestId, caller, reservation, estimate, j.model(), j.endpoint(), j.stream(),
-                                                    budget.images(), routes));
+            PaidRequest p = reservations.reserve(new PaidRequest(requestId, caller, reservation, estimate, j.model(), j.endpoint(),
+                                                                 j.stream(), budget.images(), routes));
             serve(p, res, () -> upstream.send(routes, j.endpoint(), req.headers(), j.stream(), j::body));
         });
     }
@@ -139,8 +140,8 @@ public final class ProxyHttpService implements HttpService {
             UUID reservation = UUID.randomUUID();
             String endpoint = endpoint(req);
             xCashu.refundUnlessServed(req, res, caller, reservation, () -> {
-                PaidRequest p = reserve(new PaidRequest(requestId, caller, reservation, estimate, u.model(), endpoint, false, 0,
-                                                        routes));
+                PaidRequest p = reservations.reserve(new PaidRequest(requestId, caller, reservation, estimate, u.model(), endpoint,
+                                                                     false, 0, routes));
                 serve(p, res, () -> upstream.upload(routes, endpoint, req.headers(), u));
             });
         }
@@ -193,35 +194,6 @@ public final class ProxyHttpService implements HttpService {
         Caller caller = xCashu.redeem(XCashu.token(req).orElseThrow(), requestId, estimate, model);
         perKey.check(caller.keyHash());
         return caller;
-    }
-
-    private PaidRequest reserve(PaidRequest p) {
-        switch (ledger.reserve(p.reservation(), p.caller().keyHash(), p.reservedMsat())) {
-            case OK, DUPLICATE -> {
-                return p;
-            }
-            case UNKNOWN_KEY, REVOKED -> {
-                auth.forget(p.caller().keyHash());
-                throw ApiException.unauthorized("invalid_api_key", "Invalid API key.");
-            }
-            case EXPIRED -> {
-                auth.forget(p.caller().keyHash());
-                throw new ApiException(403, "invalid_request_error", "key_expired", "API key has expired (validity date reached).");
-            }
-            case OVER_LIMIT -> throw ApiException.paymentRequired("balance_limit_exceeded",
-                    "Balance limit exceeded: " + p.reservedMsat() + " mSats required for this request.",
-                    Json.object().put("reason", "Balance limit exceeded").put("amount_required_msat", p.reservedMsat())
-                            .put("model", p.model()).put("type", "balance_limit_exceeded"));
-            case INSUFFICIENT -> {
-                long available = ledger.account(p.caller().keyHash()).map(Account::availableMsat).orElse(0L);
-                throw ApiException.paymentRequired("insufficient_balance",
-                        "Insufficient balance: " + p.reservedMsat() + " mSats required. " + Math.max(0, available) + " available.",
-                        Json.object().put("reason", "Insufficient balance").put("amount_required_msat", p.reservedMsat())
-                                .put("available_msat", Math.max(0, available)).put("model", p.model())
-                                .put("type", "insufficient_balance"));
-            }
-            default -> throw new IllegalStateException("unexpected reserve outcome");
-        }
     }
 
     private static ApiException failed(Outcome.Failed f, ServerResponse res) {

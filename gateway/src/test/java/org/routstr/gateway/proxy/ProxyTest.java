@@ -220,6 +220,10 @@ class ProxyTest {
         assertThat(b.at("/error/code").asText(), is("insufficient_balance"));
         assertThat(b.at("/error/type").asText(), is("insufficient_quota"));
         assertThat(b.at("/detail/available_msat").asLong(), is(10L));
+        long required = b.at("/detail/amount_required_msat").asLong();
+        assertThat("the reference's message", b.at("/error/message").asText(), is("Insufficient balance: "
+                + java.math.BigDecimal.valueOf(required, 3).stripTrailingZeros().toPlainString() + " sats (" + required
+                + " msats) required for this model; 0.01 sats (10 msats) available."));
     }
 
     @Test
