@@ -42,6 +42,7 @@ public final class ProxyHttpService implements HttpService {
     private static final List<String> JSON_ENDPOINTS = List.of("chat/completions", "completions", "embeddings",
                                                                "images/generations", "responses", "moderations",
                                                                "audio/speech");
+    private static final java.util.regex.Pattern CUSTOM_PATH = java.util.regex.Pattern.compile("/v1(/[A-Za-z0-9][A-Za-z0-9_.-]*)+");
     private static final List<String> UPLOAD_ENDPOINTS = List.of("audio/transcriptions", "audio/translations");
     private final Authenticator auth;
     private final Catalog catalog;
@@ -91,6 +92,21 @@ public final class ProxyHttpService implements HttpService {
         }
     }
 
+    /**
+     * The user guide's custom provider endpoints: any other {@code POST /v1/…} path that names a model is forwarded to that
+     * model's providers at the same path, priced per request (its per-request price, else the reserved estimate) unless
+     * the upstream reports usage. Registered after every other route, so it only sees paths nothing else serves.
+     */
+    public HttpService customEndpoints() {
+        return rules -> rules.post("/v1/*", (req, res) -> {
+            String path = req.path().path();
+            if (!CUSTOM_PATH.matcher(path).matches()) {
+                throw ApiException.notFound("Path '" + clip(path) + "' not found");
+            }
+            json(req, res);
+        });
+    }
+
     /** A key pays: authenticated first. X-Cashu pays: the request is validated and priced before the token is redeemed. */
     private void json(ServerRequest req, ServerResponse res) {
         String requestId = RequestIds.of(req, res);
@@ -120,7 +136,7 @@ public final class ProxyHttpService implements HttpService {
         UUID reservation = UUID.randomUUID();
         xCashu.refundUnlessServed(req, res, caller, reservation, () -> {
             PaidRequest p = reservations.reserve(new PaidRequest(requestId, caller, reservation, estimate, j.model(), j.endpoint(),
-                                                                 j.stream(), budget.images(), routes));
+                                                                 j.stream(), budget.images(), routes, budget.characters()));
             serve(p, res, () -> upstream.send(routes, j.endpoint(), req.headers(), j.stream(), j::body));
         });
     }
