@@ -50,11 +50,17 @@ curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "node not re
 JPID=$(pgrep -P "$NODE_PID" java || echo "$NODE_PID") # ./routstr execs java, so this is normally NODE_PID itself
 
 new_key() {
-    local token
-    token=$(curl -sf -X POST "http://127.0.0.1:$DEMO/demo/token" -H 'content-type: application/json' -d "{\"amount_sat\":$1}" \
-            | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-    curl -sf -X POST "http://127.0.0.1:$PORT/v1/wallet/create" -H 'content-type: application/json' -d "{\"cashu_token\":\"$token\"}" \
-        | sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p'
+    local token out i
+    for i in 1 2 3 4 5; do
+        token=$(curl -s -X POST "http://127.0.0.1:$DEMO/demo/token" -H 'content-type: application/json' -d "{\"amount_sat\":$1}" \
+                | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+        out=$(curl -s -X POST "http://127.0.0.1:$PORT/v1/wallet/create" -H 'content-type: application/json' \
+                   -d "{\"cashu_token\":\"$token\"}")
+        case "$out" in *'"api_key":"sk-'*) echo "$out" | sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p'; return 0 ;; esac
+        echo "funding a key failed (attempt $i): $out" >&2
+        sleep 2
+    done
+    return 1
 }
 new_key 1000000 > "$DIR/hot.txt"
 for _ in $(seq 1 64); do new_key 100000; done > "$DIR/keys64.txt"
