@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * Usage: java Paced.java json|sse URL RATE SECONDS BODYFILE KEYSFILE; prints "rps p50_ms p99_ms errors".
  */
 public class Paced {
+    private static final int MAX_OUTSTANDING = 2000;
+
     public static void main(String[] a) throws Exception {
         boolean sse = a[0].equals("sse");
         URI uri = URI.create(a[1]);
@@ -38,7 +40,7 @@ public class Paced {
         AtomicInteger errors = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(total);
         long interval = 1_000_000_000L / rate;
-        for (int i = 0; i < Math.min(1000, total); i++) { // warm-up: connections and JIT on both sides
+        for (int i = 0; i < Math.min(200, total); i++) { // warm-up: connections and JIT on both sides
             http.send(req(uri, body, keys.get(i % keys.size())), HttpResponse.BodyHandlers.discarding());
         }
         long t0 = System.nanoTime();
@@ -49,6 +51,12 @@ public class Paced {
                 LockSupport.parkNanos(wait);
             }
             int n = i;
+            if (i - (total - done.getCount()) > MAX_OUTSTANDING) { // the target fell far behind: count it, do not pile up
+                lat[n] = Long.MAX_VALUE;
+                errors.incrementAndGet();
+                done.countDown();
+                continue;
+            }
             HttpRequest r = req(uri, body, keys.get(i % keys.size()));
             CompletableFuture<Integer> f;
             if (sse) {
@@ -61,6 +69,9 @@ public class Paced {
                 });
             }
             f.whenComplete((code, e) -> {
+                if (e != null || lat[n] == 0) {
+                    lat[n] = Long.MAX_VALUE;
+                }
                 if (e != null || code != 200) {
                     errors.incrementAndGet();
                 }
@@ -73,9 +84,13 @@ public class Paced {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long[] sorted = lat.clone();
         Arrays.sort(sorted);
-        System.out.printf("%.0f %.3f %.3f %d%n", total / elapsed, sorted[total / 2] / 1e6, sorted[(int) (total * 0.99)] / 1e6,
+        System.out.printf("%.0f %s %s %d%n", total / elapsed, ms(sorted[total / 2]), ms(sorted[(int) (total * 0.99)]),
                           errors.get());
         System.exit(0);
+    }
+
+    private static String ms(long nanos) {
+        return nanos == Long.MAX_VALUE || nanos == 0 ? "inf" : String.format("%.3f", nanos / 1e6);
     }
 
     /** Records the time of the first non-empty body chunk, then drains the stream. */
@@ -102,7 +117,7 @@ public class Paced {
     }
 
     private static HttpRequest req(URI uri, byte[] body, String key) {
-        return HttpRequest.newBuilder(uri).header("content-type", "application/json").header("authorization", "Bearer " + key)
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("content-type", "application/json").header("authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 }
