@@ -8,6 +8,7 @@
 # JVM's CPU per request while nginx was measured) taken off. Other load on the machine shows in the load average printed.
 # Usage: bench/perf/run.sh    env: MAX_SECONDS=10 CONNECTIONS=32 RATE=500 PACED_SECONDS=15 SSE_RATE=100 SSE_SECONDS=10
 #                                  ROUTSTR_JAVA_OPTS (passed to ./routstr up) OUT=file (also writes the table there)
+#                                  PROFILE=file.jfr (a JFR recording of the node during the 64-key wrk run)
 set -euo pipefail
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH=$JAVA_HOME/bin:$PATH
@@ -90,8 +91,9 @@ tree() {
 }
 cpu_ticks() { local t=0 p; for p in $(tree "$1"); do
     t=$((t + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0))); done; echo "$t"; }
+# proportional set size, so pages the PostgreSQL processes share (shared_buffers) count once
 rss_kb() { local t=0 p; for p in $(tree "$1"); do
-    t=$((t + $(awk '/^VmRSS/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0))); done; echo "$t"; }
+    t=$((t + $(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$t"; }
 self_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 HZ=$(getconf CLK_TCK)
 
@@ -99,15 +101,19 @@ HZ=$(getconf CLK_TCK)
 max_run() {
     local url=$1 keys=$2 pid=$3 out c0 c1 j0 j1 n rps bad
     wrk -t2 -c"$CONNECTIONS" -d3s -s bench/gateway/post.lua "$url" -- "$DIR/body.json" "$keys" >/dev/null # warm-up
+    [ -n "${PROFILE:-}" ] && [ "$keys" = "$DIR/keys64.txt" ] && jcmd "$JPID" JFR.start name=perf settings=profile >/dev/null
     c0=$(cpu_ticks "$pid"); j0=$(self_ticks "$JPID")
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${MAX_SECONDS}s" -s bench/gateway/post.lua "$url" -- "$DIR/body.json" "$keys")
     c1=$(cpu_ticks "$pid"); j1=$(self_ticks "$JPID")
+    if [ -n "${PROFILE:-}" ] && [ "$keys" = "$DIR/keys64.txt" ]; then
+        jcmd "$JPID" JFR.dump name=perf filename="$PROFILE" >/dev/null; jcmd "$JPID" JFR.stop name=perf >/dev/null
+    fi
     rps=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
     n=$(echo "$out" | awk '/requests in/ { print $1 }')
     bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
     echo "$rps $n $(( (c1 - c0) * 1000000 / HZ / n )) $(( (j1 - j0) * 1000000 / HZ / n )) ${bad:-0}"
 }
-paced() { java -Xmx128m -XX:+UseSerialGC -cp "$DIR" bench/perf/Paced.java "$@"; }
+paced() { java -Xmx512m -XX:+UseSerialGC -cp "$DIR" bench/perf/Paced.java "$@"; }
 
 declare -A URL=([direct]="http://127.0.0.1:$UP/v1/chat/completions" [nginx]="http://127.0.0.1:$NGINX/v1/chat/completions"
                 [node1]="http://127.0.0.1:$PORT/v1/chat/completions" [node64]="http://127.0.0.1:$PORT/v1/chat/completions")
@@ -120,7 +126,7 @@ for t in direct nginx node1 node64; do
     SSE[$t]=$(paced sse "${URL[$t]}" "$SSE_RATE" "$SSE_SECONDS" "$DIR/sse.json" "${KEYS[$t]}")
     [ "$t" = direct ] || MAX[$t]=$(max_run "${URL[$t]}" "${KEYS[$t]}" "${PID[$t]}")
 done
-NGINX_RSS=$(rss_kb "$NGINX_PID"); NODE_RSS=$(rss_kb "$NODE_PID"); JVM_RSS=$(awk '/^VmRSS/ { print $2 }' "/proc/$JPID/status")
+NGINX_RSS=$(rss_kb "$NGINX_PID"); NODE_RSS=$(rss_kb "$NODE_PID"); JVM_RSS=$(awk '/^Pss:/ { print $2 }' "/proc/$JPID/smaps_rollup")
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 f() { echo "$1" | awk -v i="$2" '{ print $i }'; }
@@ -131,7 +137,7 @@ echo "load average at start $LOAD_START, at end $LOAD_END; wrk -t2 -c$CONNECTION
 echo "direct to the upstream: p50 $(f "${FIX[direct]}" 2) ms, p99 $(f "${FIX[direct]}" 3) ms; SSE first byte p50 $(f "${SSE[direct]}" 2) ms"
 upcpu=$(f "${MAX[nginx]}" 4)
 printf '| %-22s | %9s | %7s | %22s | %18s | %13s | %17s | %s\n' target "max req/s" "× nginx" "added p50 / p99 ms" \
-       "SSE TTFB p50/p99" "CPU/request" "RSS MB" "errors (non-2xx max/paced/sse)"
+       "SSE TTFB p50/p99" "CPU/request" "RSS (PSS) MB" "errors (non-2xx max/paced/sse)"
 for t in nginx node1 node64; do
     name=$([ "$t" = nginx ] && echo "nginx plain proxy" || ([ "$t" = node1 ] && echo "node, 1 funded key" || echo "node, 64 keys"))
     if [ "$t" = nginx ]; then cpu=$(f "${MAX[$t]}" 3); rss=$(awk -v k="$NGINX_RSS" 'BEGIN { printf "%.0f", k / 1024 }')
