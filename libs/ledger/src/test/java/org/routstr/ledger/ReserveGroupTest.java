@@ -37,6 +37,11 @@ class ReserveGroupTest {
                                  ReserveResult.INSUFFICIENT)));
         assertThat(ledger.account(key).orElseThrow().reservedMsat(), is(900L));
         assertThat(invariants(ds), is("ok"));
+        // ordinary reservation rows: the heartbeat (and so billing's orphan rule for a killed gateway) sees each one
+        assertThat(ledger.heartbeat(five.stream().map(ReserveRequest::id).toList()), is(3));
+        assertThat(ledger.release(five.getFirst().id()), is(true));
+        assertThat(ledger.settle(five.get(1).id(), 120, "test").orElseThrow().chargedMsat(), is(120L));
+        assertThat(invariants(ds), is("ok"));
     }
 
     @Test
