@@ -49,6 +49,8 @@ for _ in $(seq 1 600); do
 done
 curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "node not ready:"; tail -40 "$DIR/node.log"; exit 1; }
 JPID=$(pgrep -P "$NODE_PID" java || echo "$NODE_PID") # ./routstr execs java, so this is normally NODE_PID itself
+# the embedded PostgreSQL daemonises (pg_ctl), so its postmaster is not the JVM's child: count its tree with the node's
+PG_PID=$(head -1 "$DIR/node/postgres/postmaster.pid" 2>/dev/null || echo "")
 
 new_key() {
     local token out i
@@ -80,7 +82,8 @@ printf '{"model":"standin-gpt","max_tokens":16,"stream":true,"stream_options":{"
 
 # process tree CPU (clock ticks, utime+stime) and RSS (kB) of a pid and all its descendants
 tree() {
-    local all=" $1 " frontier="$1" next p
+    local all frontier next p
+    all=" $1 $([ "$1" = "$NODE_PID" ] && echo "$PG_PID") "; frontier=$all
     while [ -n "$frontier" ]; do
         next=""
         for p in $frontier; do next="$next $(pgrep -P "$p" | tr '\n' ' ')"; done
@@ -122,9 +125,10 @@ declare -A PID=([nginx]="$NGINX_PID" [node1]="$NODE_PID" [node64]="$NODE_PID")
 declare -A MAX FIX SSE
 for t in direct nginx node1 node64; do
     echo "running $t ..." >&2
+    # flat out first: a paced run the target cannot keep up with leaves a backlog that would slow the next run
+    [ "$t" = direct ] || MAX[$t]=$(max_run "${URL[$t]}" "${KEYS[$t]}" "${PID[$t]}")
     FIX[$t]=$(paced json "${URL[$t]}" "$RATE" "$PACED_SECONDS" "$DIR/body.json" "${KEYS[$t]}")
     SSE[$t]=$(paced sse "${URL[$t]}" "$SSE_RATE" "$SSE_SECONDS" "$DIR/sse.json" "${KEYS[$t]}")
-    [ "$t" = direct ] || MAX[$t]=$(max_run "${URL[$t]}" "${KEYS[$t]}" "${PID[$t]}")
 done
 NGINX_RSS=$(rss_kb "$NGINX_PID"); NODE_RSS=$(rss_kb "$NODE_PID"); JVM_RSS=$(awk '/^Pss:/ { print $2 }' "/proc/$JPID/smaps_rollup")
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -148,5 +152,5 @@ for t in nginx node1 node64; do
         "$(f "${SSE[$t]}" 2) / $(f "${SSE[$t]}" 3)" "$cpu" "$rss" \
         "$(f "${MAX[$t]}" 5)/$(f "${FIX[$t]}" 4)/$(f "${SSE[$t]}" 4)"
 done
-echo "node CPU/request = the node's process tree (JVM + PostgreSQL backends) during wrk, minus the upstream's share (node JVM CPU per request during the nginx run: $upcpu µs)"
+echo "node CPU/request = the node's process tree (the JVM, and PostgreSQL's postmaster with its backends) during wrk, minus the upstream's share (node JVM CPU per request during the nginx run: $upcpu µs)"
 } | tee "${OUT:-/dev/null}"
