@@ -42,7 +42,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 env ROUTSTR_DATA_DIR="$DIR/node" ROUTSTR_PORT=$PORT ROUTSTR_DEMO_PORT=$DEMO ROUTSTR_DEMO_MINT_PORT=$MINT \
     ROUTSTR_DEMO_UPSTREAM_PORT=$UP ./routstr up > "$DIR/node.log" 2>&1 < /dev/null &
 NODE_PID=$!
-for _ in $(seq 1 600); do
+for _ in $(seq 1 1200); do
     curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
     kill -0 "$NODE_PID" 2>/dev/null || { echo "node exited:"; tail -40 "$DIR/node.log"; exit 1; }
     sleep 0.5
