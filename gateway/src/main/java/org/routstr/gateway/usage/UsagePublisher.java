@@ -28,12 +28,9 @@ public final class UsagePublisher {
     private final OutboxRepository outbox;
     private volatile boolean kafkaDown;
 
-    /**
-     * The gateway's producer settings: give up on a broker within seconds, so little waits in memory; no linger, since a
-     * reply waits for its event's ack (under load events still share requests: they queue while earlier ones are in flight).
-     */
+    /** The gateway's producer settings: give up on a broker within seconds, so little waits in memory. */
     public static final java.util.Map<String, Object> PRODUCER = java.util.Map.of(
-            "max.block.ms", 2_000, "request.timeout.ms", 3_000, "delivery.timeout.ms", 5_000, "linger.ms", 0);
+            "max.block.ms", 2_000, "request.timeout.ms", 3_000, "delivery.timeout.ms", 5_000, "linger.ms", 1);
     /** How long a request waits for Kafka's ack before it puts its event in the outbox instead. */
     static final java.time.Duration ACK_WAIT = java.time.Duration.ofSeconds(1);
 
