@@ -23,7 +23,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
 /**
- * Two gateways on one database, each grouping its concurrent reservations into shared transactions (the default), serve
+ * Two gateways on one database, each grouping its concurrent reservations into shared transactions (gateway.reserve-group.enabled), serve
  * one key at once: the key is never reserved beyond its balance, every 200 holds exactly one reservation, the rest are 402.
  */
 @RealInfra
@@ -32,8 +32,9 @@ class TwoGatewaysOneKeyTest {
 
     @Test
     void concurrentRequestsOnOneKeyAcrossTwoGatewaysNeverOverspend(TestDb db, KafkaSettings kafka) throws Exception {
-        try (GatewayFixture a = new GatewayFixture(db, kafka, Map.of());
-             GatewayFixture b = new GatewayFixture(db, kafka, Map.of())) {
+        Map<String, String> grouped = Map.of("gateway.reserve-group.enabled", "true");
+        try (GatewayFixture a = new GatewayFixture(db, kafka, grouped);
+             GatewayFixture b = new GatewayFixture(db, kafka, grouped)) {
             String probe = a.fundedKey(100_000_000);
             assertThat(a.post("/v1/chat/completions", probe, BODY).statusCode(), is(200));
             long each = reservedOf(db, ApiKeys.hash(probe));
