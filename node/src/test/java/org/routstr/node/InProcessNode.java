@@ -41,7 +41,12 @@ final class InProcessNode implements AutoCloseable {
 
     /** Starts the node; {@code extra} overrides the defaults (for example a consumer group of the test's own). */
     static InProcessNode start(TestDb db, KafkaSettings kafka, Path dataDir, Map<String, String> extra) {
-        TestMint mint = TestMint.builder().autoPayMintQuotes(false).start();
+        return start(db, kafka, dataDir, extra, false);
+    }
+
+    /** As above; {@code payInvoices}: the mint's fake Lightning pays every mint quote at once (Lightning top-ups work). */
+    static InProcessNode start(TestDb db, KafkaSettings kafka, Path dataDir, Map<String, String> extra, boolean payInvoices) {
+        TestMint mint = TestMint.builder().autoPayMintQuotes(payInvoices).start();
         StandinUpstream upstream = StandinUpstream.start("127.0.0.1", 0);
         Map<String, String> d = new HashMap<>();
         d.put("wallet.trusted-mints", mint.url());

@@ -100,13 +100,16 @@ class PublicPortSsrfTest {
         List<String> mints = List.of("http://localhost:" + loopback.port(), "https://localhost:" + loopback.port(),
                 "http://127.0.0.2:" + second.port(), "https://127.0.0.2:" + second.port(), "https://169.254.169.254",
                 "http://10.0.0.1:3338", "https://[::1]:" + loopback.port(), "https://0.0.0.0:" + second.port());
+        // genuine proofs of the primary mint, relabelled: the node must not even ask the named mint about them
+        List<Token> genuine = mints.stream().map(m -> TokenCodec.decode(node.mint().mintToken(64))).toList();
+        Token control = TokenCodec.decode(node.mint().mintToken(8));
         String money = node.money();
         String books = node.mint().books();
         int quotes = node.mint().mintQuotes();
         Map<String, Set<String>> answers = new java.util.TreeMap<>();
-        for (String mint : mints) {
-            // genuine proofs of the primary mint, relabelled: the node must not even ask the named mint about them
-            Token t = TokenCodec.decode(node.mint().mintToken(64));
+        for (int i = 0; i < mints.size(); i++) {
+            String mint = mints.get(i);
+            Token t = genuine.get(i);
             String token = TokenCodec.encodeV4(new Token(mint, "sat", t.proofs()));
             answers.computeIfAbsent("x-cashu", k -> new HashSet<>()).add(answer(send("/v1/chat/completions", CHAT, "X-Cashu", token)));
             answers.computeIfAbsent("bearer", k -> new HashSet<>()).add(answer(send("/v1/chat/completions", CHAT,
@@ -129,9 +132,8 @@ class PublicPortSsrfTest {
         assertThat("money moved", node.money(), is(money));
 
         // the canary does see a mint the operator allowed (127.0.0.1): the zero above is not a deaf listener
-        Token t = TokenCodec.decode(node.mint().mintToken(8));
         send("/v1/wallet/create", "{\"cashu_token\":\"" + TokenCodec.encodeV4(new Token("http://127.0.0.1:" + loopback.port(), "sat",
-                t.proofs())) + "\"}");
+                control.proofs())) + "\"}");
         assertThat(loopback.accepted(), greaterThan(0));
     }
 
