@@ -51,6 +51,29 @@ class PublicPortFuzzTest {
         }
     }
 
+    /** The fuzz cases that found 500s (seed 1, cases 55, 264, 845, 946 and kin), pinned: each is now a 400 with the envelope. */
+    @Test
+    void theCasesThatGot500sGet400s() throws Exception {
+        String[] found = {
+            "G\u00c9T /v1/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "\u0001 /v1/\u00e9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "GET /v1/info HTTP/1.1\r\nHost: x\r\nX-Bad\u0000Name: v\r\nConnection: close\r\n\r\n",
+            "POST /admin/api/settings HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nffffffffffff\r\n{}",
+            "POST /v1/balance/donate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1;x=y\r\n{\r\n0\r\n\r\n",
+            "HEAD /v1/wallet/refund HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+        };
+        try (RawHttp http = new RawHttp(node.port())) {
+            for (String raw : found) {
+                RawHttp.Reply r = http.sendAlone(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertThat(raw + " -> " + r.text(), r.status(), is(400));
+                if (!raw.startsWith("HEAD")) {
+                    assertThat(raw + " -> " + r.text(), org.routstr.common.json.Json.mapper().readTree(r.body()).at("/error/message").isTextual(),
+                               is(true));
+                }
+            }
+        }
+    }
+
     @Test
     void noCaseGetsA5xxOrMovesMoney() throws Exception {
         long seed = Long.getLong("routstr.fuzz.seed", System.currentTimeMillis());
