@@ -5,6 +5,7 @@
 # cases/s, the status histogram and where the time went. It fails on any 5xx, any error without the JSON envelope and
 # any money movement (ledger, balances, proofs, the mint's books).
 # Usage: bench/security/run.sh            env: CASES=200000 CONNECTIONS=64 SEED=<number> (default: the clock)
+#        SKIP_BUILD=1 uses the modules last installed instead of installing them first
 set -euo pipefail
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH=$JAVA_HOME/bin:$PATH
@@ -12,7 +13,9 @@ CASES=${CASES:-200000}
 CONNECTIONS=${CONNECTIONS:-64}
 SEED=${SEED:-$(date +%s%3N)}
 cd "$(dirname "$0")/../.."
-mvn -B -q -ntp -pl node -am install -DskipTests >/dev/null
+if [ -z "${SKIP_BUILD:-}" ]; then
+    mvn -B -q -ntp -pl node -am install -DskipTests >/dev/null
+fi
 LOG=$(mktemp /tmp/security-fuzz.XXXXXX.log)
 set +e
 mvn -B -ntp -pl node test -Dtest=PublicPortFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \

@@ -51,7 +51,7 @@ class PublicPortFuzzTest {
         }
     }
 
-    /** The fuzz cases that found 500s (seed 1, cases 55, 264, 845, 946 and kin), pinned: each is now a 400 with the envelope. */
+    /** The fuzz cases that found 500s (seed 1: cases 55, 264, 327, 845, 946 and kin; bench seed 12: 36147), pinned: now 400s. */
     @Test
     void theCasesThatGot500sGet400s() throws Exception {
         String[] found = {
@@ -60,6 +60,9 @@ class PublicPortFuzzTest {
             "GET /v1/info HTTP/1.1\r\nHost: x\r\nX-Bad\u0000Name: v\r\nConnection: close\r\n\r\n",
             "POST /admin/api/settings HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nffffffffffff\r\n{}",
             "POST /v1/balance/donate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1;x=y\r\n{\r\n0\r\n\r\n",
+            // bench seed 12, case 36147: a NUL in the admin user name reached PostgreSQL
+            "POST /admin/api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 36\r\n"
+            + "Connection: close\r\n\r\n{\"username\":\"\\u0000\",\"password\":\"p\"}",
             "HEAD /v1/wallet/refund HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
         };
         try (RawHttp http = new RawHttp(node.port())) {

@@ -55,6 +55,11 @@ public final class ErrorHandlers {
             send(req, res, 400, ErrorEnvelope.of(ApiException.badRequest("bad_request", "malformed request body"), id));
             return;
         }
+        if (nulInText(e)) {
+            // PostgreSQL text cannot hold U+0000; a Java string only carries one because a client sent it
+            send(req, res, 400, ErrorEnvelope.of(ApiException.badRequest("invalid_text", "text must not contain NUL (U+0000) characters"), id));
+            return;
+        }
         LOG.log(Level.ERROR, "unhandled error request_id=" + id + " path=" + req.path().path(), e);
         send(req, res, 500, ErrorEnvelope.body("Internal server error, please contact support with the request ID.",
                                                "server_error", "internal_error", id));
@@ -69,6 +74,16 @@ public final class ErrorHandlers {
                         return true;
                     }
                 }
+            }
+        }
+        return false;
+    }
+
+    /** Whether PostgreSQL refused a text value for its encoding (SQLSTATE 22021: a NUL character from the client). */
+    static boolean nulInText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException s && "22021".equals(s.getSQLState())) {
+                return true;
             }
         }
         return false;
