@@ -56,6 +56,10 @@ public final class FrontDoorHttpService implements HttpService {
 
     private void forward(String base, ServerRequest req, ServerResponse res) {
         String id = RequestIds.of(req, res);
+        if (io.helidon.http.Method.HEAD.equals(req.prologue().method()) && req.content().hasEntity()) {
+            // the client would refuse to send it on; HEAD has no body
+            throw ApiException.badRequest("body_not_allowed", "A HEAD request has no body");
+        }
         String query = req.query().rawValue();
         HttpClientRequest out = client.method(req.prologue().method())
                 .uri(base + req.path().rawPath() + (query.isEmpty() ? "" : "?" + query))

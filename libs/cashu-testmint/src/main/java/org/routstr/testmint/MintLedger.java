@@ -204,6 +204,15 @@ final class MintLedger {
     }
 
     /** Marks proofs PENDING (for tests of NUT-07 and 11002). */
+    /** Spent proofs, blind signatures and melt quotes so far: what any swap, mint or melt changes. */
+    synchronized String books() {
+        return "spent=" + spent.size() + " signed=" + signatures.size() + " melt-quotes=" + meltQuotes.size();
+    }
+
+    synchronized int mintQuotes() {
+        return mintQuotes.size();
+    }
+
     synchronized void markPending(List<String> ys) {
         pending.addAll(ys);
     }

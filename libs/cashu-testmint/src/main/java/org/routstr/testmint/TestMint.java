@@ -102,6 +102,16 @@ public final class TestMint implements AutoCloseable {
         ledger.markPending(proofs.stream().map(Proof::y).toList());
     }
 
+    /** The mint's books in one line (spent proofs, signatures, melt quotes): unchanged means no swap, mint or melt happened. */
+    public String books() {
+        return ledger.books();
+    }
+
+    /** How many mint quotes were created (each is work a client made this mint do). */
+    public int mintQuotes() {
+        return ledger.mintQuotes();
+    }
+
     /** Mints fresh proofs of {@code amountSat} through this mint's own HTTP API (quote → paid → mint). */
     public List<Proof> mintProofs(long amountSat) {
         CashuWallet wallet = new CashuWallet(MintClient.create(url()));

@@ -49,6 +49,11 @@ final class LnurlClient {
         return pr;
     }
 
+    /** The LNURL-pay endpoint of an address, checked by the guard; unchecked {@link LnurlException} if malformed or refused. */
+    URI endpoint(String address) {
+        return payUrl(address.strip());
+    }
+
     private URI payUrl(String address) {
         if (address.startsWith("https://") || address.startsWith("http://")) {
             return check(address);

@@ -41,12 +41,14 @@ public final class Receiver {
     private final Ledger ledger;
     private final Mints mints;
     private final ForeignSwap foreign;
+    private final LnurlClient lnurl;
 
     public Receiver(DataSource ds, Ledger ledger, Mints mints) {
         this.ds = ds;
         this.ledger = ledger;
         this.mints = mints;
         this.foreign = new ForeignSwap(ds, mints, this);
+        this.lnurl = new LnurlClient(mints.guard());
     }
 
     public String primaryMint() {
@@ -77,9 +79,23 @@ public final class Receiver {
                 .filter(t -> t.state().equals("credited") && isKeyUse(t.purpose())).map(TokenIn::accountHash);
     }
 
+    /**
+     * A refund address the guard would refuse at payout is refused now, before the token is redeemed: otherwise the key's
+     * refund fails later with a 5xx, after money moved out and back. One answer for every refused host.
+     */
+    private void checkRefundAddress(String address) {
+        try {
+            lnurl.endpoint(address);
+        } catch (LnurlClient.LnurlException e) {
+            throw org.routstr.common.http.ApiException.badRequest("invalid_refund_address", "Refund address refused: " + e.getMessage());
+        }
+    }
+
+    /** Redeems a token once for the target (a replay of the same token finds the first result). */
     public Received receive(String rawToken, Target target) {
         String token = clean(rawToken);
         Token t = decode(token);
+        target.spec().map(AccountSpec::refundAddress).ifPresent(this::checkRefundAddress);
         String hash = ApiKeys.hash(token);
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (true) {

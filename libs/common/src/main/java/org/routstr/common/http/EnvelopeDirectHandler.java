@@ -31,13 +31,16 @@ public final class EnvelopeDirectHandler implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status, ServerResponseHeaders headers,
                                     String message) {
-        int code = status.code();
+        // an internal error before any request was parsed is a request line or header Helidon could not read (a method with
+        // non-ASCII bytes, a control character in a name): the client's bytes, so 400; the cause stays in Helidon's log
+        Status st = eventType == EventType.INTERNAL_ERROR && request == TransportRequest.empty() ? Status.BAD_REQUEST_400 : status;
+        int code = st.code();
         String id = UUID.randomUUID().toString();
         String errorCode = code == 413 ? "request_too_large" : code == 400 ? "bad_request" : "http_" + code;
-        String text = code >= 500 ? "internal server error" : status.reasonPhrase();
+        String text = code >= 500 ? "internal server error" : st.reasonPhrase();
         byte[] body = Json.bytes(ErrorEnvelope.body(text, code >= 500 ? "server_error" : "invalid_request_error", errorCode, id));
         headers.set(HeaderNames.CONTENT_TYPE, "application/json");
         headers.set(RequestIds.HEADER, id);
-        return TransportResponse.builder().status(status).headers(headers).keepAlive(eventType.keepAlive()).entity(body).build();
+        return TransportResponse.builder().status(st).headers(headers).keepAlive(eventType.keepAlive()).entity(body).build();
     }
 }

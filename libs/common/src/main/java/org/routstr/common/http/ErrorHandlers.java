@@ -50,9 +50,43 @@ public final class ErrorHandlers {
 
     private static void unexpected(ServerRequest req, ServerResponse res, RuntimeException e) {
         String id = RequestIds.of(req, res);
+        if (whileReadingTheRequest(e)) {
+            // a chunk size that is not a number or too large: the client's framing, which Helidon reports unchecked
+            send(req, res, 400, ErrorEnvelope.of(ApiException.badRequest("bad_request", "malformed request body"), id));
+            return;
+        }
+        if (nulInText(e)) {
+            // PostgreSQL text cannot hold U+0000; a Java string only carries one because a client sent it
+            send(req, res, 400, ErrorEnvelope.of(ApiException.badRequest("invalid_text", "text must not contain NUL (U+0000) characters"), id));
+            return;
+        }
         LOG.log(Level.ERROR, "unhandled error request_id=" + id + " path=" + req.path().path(), e);
         send(req, res, 500, ErrorEnvelope.body("Internal server error, please contact support with the request ID.",
                                                "server_error", "internal_error", id));
+    }
+
+    /** Whether the web server threw this while parsing the client's request entity (its chunked framing). */
+    static boolean whileReadingTheRequest(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IllegalArgumentException) {
+                for (StackTraceElement f : t.getStackTrace()) {
+                    if (f.getClassName().equals("io.helidon.webserver.http1.Http1Connection") && f.getMethodName().equals("readNextChunk")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether PostgreSQL refused a text value for its encoding (SQLSTATE 22021: a NUL character from the client). */
+    static boolean nulInText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException s && "22021".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void send(ServerRequest req, ServerResponse res, int status, ObjectNode body) {
