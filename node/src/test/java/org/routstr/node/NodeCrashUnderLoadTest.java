@@ -59,7 +59,7 @@ class NodeCrashUnderLoadTest {
         }
         AtomicLong ok = new AtomicLong();
         try (NodeProcess node = NodeProcess.start(data, env, dir.resolve("console-1.txt"))) {
-            JsonNode info = node.awaitReady(Duration.ofSeconds(120));
+            JsonNode info = node.awaitReady(Duration.ofSeconds(240));
             String api = info.get("api").asText();
             for (int i = 0; i < CONNECTIONS; i++) {
                 String token = Http.post(info.get("demo").asText() + "/demo/token", null, Map.of("amount_sat", DEPOSIT / 1000)).json()
@@ -98,7 +98,7 @@ class NodeCrashUnderLoadTest {
         Thread.sleep(25_000);
         long restart = System.nanoTime();
         try (NodeProcess node = NodeProcess.start(data, env, dir.resolve("console-2.txt"))) {
-            JsonNode info = node.awaitReady(Duration.ofSeconds(120));
+            JsonNode info = node.awaitReady(Duration.ofSeconds(240));
             long ready = System.nanoTime() - restart;
             try (Connection db = DriverManager.getConnection(info.get("db_url").asText(), "postgres", "")) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
