@@ -89,6 +89,11 @@ class NodeCrashUnderLoadTest {
                     });
                 }
                 Thread.sleep(8_000);
+                // a loaded machine serves fewer: keep the load on until it has served a few hundred (at most 90 s more)
+                long loadDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (ok.get() < 200 && System.nanoTime() < loadDeadline) {
+                    Thread.sleep(200);
+                }
                 node.kill9();
                 dead.set(true);
             }
