@@ -20,6 +20,7 @@ import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 
@@ -50,6 +51,7 @@ public final class Main {
             Migrations.apply(config.get("db"), ds);
             Kafka.ensureTopics(kafka, settings.topicPartitions(), settings.topicReplication());
             KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
+            service.onStop(LogShipper.install(producer, "billing-service"));
             ControlBus bus = service.onStop(new ControlBus(kafka, producer));
             service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create()).start());
             service.onStop(OrphanSweeper.watching(ds, settings.orphanAfter(), settings.orphanSweepInterval(), kafka,

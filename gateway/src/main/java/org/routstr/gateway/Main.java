@@ -46,6 +46,7 @@ import org.routstr.gateway.limits.RateLimiter;
 import org.routstr.gateway.pricing.BtcRate;
 import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
+import org.routstr.gateway.pricing.PricingOptions;
 import org.routstr.gateway.pricing.PricingSettings;
 import org.routstr.gateway.proxy.FrontDoorHttpService;
 import org.routstr.gateway.proxy.Gate;
@@ -105,6 +106,11 @@ public final class Main {
         BtcRate rate = new BtcRate(ds);
         rate.refresh();
         Ledger ledger = new Ledger(ds);
+        if (g.get("reserve-group.enabled").asBoolean().orElse(false)) {
+            // group commit: concurrent reservations share one transaction and commit flush (Ledger#groupReserves)
+            service.onStop(ledger.groupReserves(g.get("reserve-group.workers").asInt().orElse(2),
+                                                g.get("reserve-group.max-batch").asInt().orElse(64)));
+        }
         Optional<WalletClient> wallet = internalToken.map(t -> new WalletClient(targets.wallet(), t,
                 g.get("wallet-timeout").as(Duration.class).orElse(Duration.ofSeconds(30))));
         Authenticator auth = new Authenticator(ledger, wallet, g.get("key-cache-ttl").as(Duration.class).orElse(Duration.ofSeconds(10)));
@@ -120,7 +126,8 @@ public final class Main {
         RateLimiter perKey = new RateLimiter(() -> live.current().rateLimitPerKey(), () -> live.current().rateLimitWindow(), "API key");
         RateLimiter perIp = new RateLimiter(() -> live.current().rateLimitPerIp(), () -> live.current().rateLimitWindow(),
                                             "client address");
-        Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc);
+        Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc,
+                                   PricingOptions.from(g.get("pricing")));
         MediaTokens media = MediaTokens.from(g.get("pricing"));
         ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, media, ledger,
                                                              publisher, wallet, inFlight, perKey, perIp, proxy);
@@ -166,8 +173,9 @@ public final class Main {
                 })
                 .register(info)
                 .register(proxy)
-                .register(frontDoor);
-        // no catch-all route: it would shadow the health and metrics feature; unmatched paths reach the shared 404 envelope
+                .register(frontDoor)
+                .register(proxy.customEndpoints());
+        // no GET catch-all: it would shadow the health and metrics feature; unmatched paths reach the shared 404 envelope
     }
 
     private static void onControl(ControlEvent e, Authenticator auth, Catalog catalog, BtcRate rate) {
