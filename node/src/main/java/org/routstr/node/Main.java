@@ -114,6 +114,9 @@ public final class Main {
                     r.register(new DemoHttpService(node.demo().orElseThrow()));
                 })
                 .build().start();
+        if (!server.isRunning()) {
+            throw new IllegalStateException("the demo token faucet cannot listen on 127.0.0.1:" + port + " (port in use?)");
+        }
         node.onStop("demo token faucet", server::stop);
         return "http://127.0.0.1:" + server.port();
     }

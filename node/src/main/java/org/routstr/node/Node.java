@@ -6,13 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
-
-import io.helidon.config.Config;
 
 import org.routstr.common.events.Topics;
 import org.routstr.common.server.RunningService;
@@ -25,6 +19,7 @@ import org.routstr.node.demo.DemoInfra;
  */
 final class Node {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofMinutes(3);
     private final Progress progress;
     private final List<Named> infra = new ArrayList<>();
     private final Map<String, RunningService> internal = new HashMap<>();
@@ -33,6 +28,7 @@ final class Node {
     private Optional<String> kafkaBootstrap = Optional.empty();
     private Optional<KafkaDrain.Offsets> billingOffsets = Optional.empty();
     private boolean stopped;
+    private java.nio.file.Path logsDir = java.nio.file.Path.of(".");
 
     Node(Progress progress) {
         this.progress = progress;
@@ -58,6 +54,7 @@ final class Node {
     }
 
     private Started startAll(NodeSettings s, String internalToken, Map<String, String> defaults, Optional<DemoPlan> demoPlan) {
+        logsDir = s.logsDir();
         String dbUrl = s.dbUrl().orElseGet(() -> progress.step("PostgreSQL (embedded, data in " + s.postgresDir() + (s.dbDurable() ? "" : ", NOT durable: fsync off") + ")", () -> {
             EmbeddedDatabase db = own("PostgreSQL", EmbeddedDatabase.start(Optional.of(s.postgresDir()), 0, s.dbDurable()));
             db.createDatabase("routstr");
@@ -113,47 +110,20 @@ final class Node {
     }
 
     private void startInternal(ServiceConfigs configs, Map<String, String> loopback) {
-        Map<String, Function<Config, RunningService>> starters = Map.of(
-                "billing", org.routstr.billing.Main::start,
-                "wallet", org.routstr.wallet.Main::start,
-                "admin", org.routstr.admin.Main::start,
-                "discovery", org.routstr.discovery.Main::start);
-        Map<String, Class<?>> mains = Map.of(
-                "billing", org.routstr.billing.Main.class,
-                "wallet", org.routstr.wallet.Main.class,
-                "admin", org.routstr.admin.Main.class,
-                "discovery", org.routstr.discovery.Main.class);
-        // in parallel: each spends most of its start waiting on its pool, its migration lock or its broker connection
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<String, Future<RunningService>> futures = new HashMap<>();
-            starters.forEach((name, start) -> {
-                if (!name.equals("admin")) {
-                    futures.put(name, pool.submit(() -> start.apply(configs.compose(mains.get(name), loopback))));
-                }
-            });
-            // admin-service calls the wallet's internal API (owner balance, withdrawals): it starts once the wallet's port is known
-            Future<RunningService> wallet = futures.get("wallet");
-            futures.put("admin", pool.submit(() -> {
-                Map<String, String> admin = new HashMap<>(loopback);
-                admin.put("admin.wallet-url", "http://127.0.0.1:" + wallet.get().port());
-                return starters.get("admin").apply(configs.compose(mains.get("admin"), admin));
-            }));
-            RuntimeException failure = null;
-            for (var e : futures.entrySet()) {
-                try {
-                    internal.put(e.getKey(), e.getValue().get());
-                } catch (ExecutionException ex) {
-                    failure = failure != null ? failure
-                            : new IllegalStateException(e.getKey() + " failed to start: " + cause(ex.getCause()), ex.getCause());
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    failure = new IllegalStateException("interrupted while starting " + e.getKey());
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        }
+        // one at a time, on this thread's watch: four services starting at once in one JVM raced on its global state (Helidon's
+        // metrics registry threw a ConcurrentModificationException; billing registers its meters outside Servers.start's lock;
+        // Jackson's and Flyway's first use), and a start that hung on it said nothing; now each has a bounded start
+        start("billing", () -> org.routstr.billing.Main.start(configs.compose(org.routstr.billing.Main.class, loopback)));
+        start("wallet", () -> org.routstr.wallet.Main.start(configs.compose(org.routstr.wallet.Main.class, loopback)));
+        // admin-service calls the wallet's internal API (owner balance, withdrawals)
+        Map<String, String> admin = new HashMap<>(loopback);
+        admin.put("admin.wallet-url", "http://127.0.0.1:" + internal.get("wallet").port());
+        start("admin", () -> org.routstr.admin.Main.start(configs.compose(org.routstr.admin.Main.class, admin)));
+        start("discovery", () -> org.routstr.discovery.Main.start(configs.compose(org.routstr.discovery.Main.class, loopback)));
+    }
+
+    private void start(String name, java.util.function.Supplier<RunningService> starter) {
+        internal.put(name, StartWatch.run(name, starter, SERVICE_START_TIMEOUT, logsDir));
     }
 
     /** What went wrong, named even when an exception has no message (a bare "null" said nothing). */

@@ -60,7 +60,35 @@ final class NodeProcess implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        throw new AssertionError("node not ready after " + timeout + ":\n" + output());
+        throw new AssertionError("node not ready after " + timeout + ":\n" + output() + diagnostics());
+    }
+
+    /**
+     * What a hung start was doing, kept past the test's temporary folder: every thread (virtual ones too) of the node and
+     * its log, copied under {@code target/node-diagnostics}; the message names the copy and shows the log's tail.
+     */
+    private String diagnostics() {
+        try {
+            Path keep = Path.of("target", "node-diagnostics", "pid-" + process.pid()).toAbsolutePath();
+            Files.createDirectories(keep);
+            Path dump = keep.resolve("threads.txt");
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, Long.toString(process.pid()), "Thread.dump_to_file", "-format=text", dump.toString())
+                    .redirectErrorStream(true).redirectOutput(keep.resolve("jcmd.txt").toFile()).start().waitFor(60, TimeUnit.SECONDS);
+            Path log = dataDir.resolve("logs").resolve("node.0.log");
+            List<String> tail = List.of();
+            if (Files.exists(log)) {
+                Files.copy(log, keep.resolve("node.0.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                List<String> lines = Files.readAllLines(log);
+                tail = lines.subList(Math.max(0, lines.size() - 60), lines.size());
+            }
+            return "\nthreads and log kept in " + keep + "\nlog tail:\n" + String.join("\n", tail);
+        } catch (IOException | RuntimeException e) {
+            return "\n(no diagnostics: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     JsonNode nodeJson() {

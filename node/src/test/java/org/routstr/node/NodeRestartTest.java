@@ -11,7 +11,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,8 @@ import static org.hamcrest.Matchers.is;
  * PostgreSQL of that folder is recognised and stopped); twenty restarts in a row all come up ready.
  */
 class NodeRestartTest {
-    private static final Duration READY = Duration.ofSeconds(90);
+    // generous on a loaded machine; a service that hangs makes the launcher fail with its stack within 3 min (StartWatch)
+    private static final Duration READY = Duration.ofSeconds(240);
     private static final Duration STOP = Duration.ofSeconds(60);
 
     @TempDir
@@ -71,13 +71,12 @@ class NodeRestartTest {
         }
     }
 
-    @Disabled("open (issue 11): one start in 20 was not ready after 90 s in the last full CI run after the merges; cause not found yet")
     @Test
     void twentyRestartsInARowAreAllReady() throws Exception {
         Path data = dir.resolve("data");
-        Map<String, String> env = demoEnv();
         for (int i = 1; i <= 20; i++) {
-            try (NodeProcess node = NodeProcess.start(data, env, dir.resolve("console-" + i + ".txt"))) {
+            // fresh ports each time: a port held free across twenty restarts is taken by another process on a busy machine
+            try (NodeProcess node = NodeProcess.start(data, demoEnv(), dir.resolve("console-" + i + ".txt"))) {
                 JsonNode info = node.awaitReady(READY);
                 Http.Reply health = Http.get(info.get("api").asText() + "/health/ready", null);
                 assertThat("restart " + i + ": " + health.body(), health.status(), is(200));

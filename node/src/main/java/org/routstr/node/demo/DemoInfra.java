@@ -20,10 +20,27 @@ public final class DemoInfra implements AutoCloseable {
     public static DemoInfra start(int upstreamPort, int mintPort) {
         StandinUpstream upstream = StandinUpstream.start("127.0.0.1", upstreamPort);
         try {
-            return new DemoInfra(upstream, TestMint.builder().port(mintPort).seed("routstr-demo-mint").start());
+            listening("demo upstream", upstream.port(), upstreamPort);
+            DemoInfra d = new DemoInfra(upstream, TestMint.builder().port(mintPort).seed("routstr-demo-mint").start());
+            try {
+                listening("demo mint", d.mint.port(), mintPort);
+            } catch (RuntimeException e) {
+                d.mint.close();
+                throw e;
+            }
+            return d;
         } catch (RuntimeException e) {
             upstream.close();
             throw e;
+        }
+    }
+
+    /** Helidon logs a listener that cannot bind and returns a stopped server; a start that did not listen must fail. */
+    private static void listening(String what, int port, int asked) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 2_000);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("the " + what + " cannot listen on 127.0.0.1:" + asked + " (port in use?)");
         }
     }
 

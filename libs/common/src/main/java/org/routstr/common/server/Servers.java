@@ -43,7 +43,7 @@ public final class Servers {
         DirectHandlers envelope = EnvelopeDirectHandler.all();
         String host = server.get("internal-host").asString().orElse("127.0.0.1");
         int port = server.get("internal-port").asInt().orElse(0);
-        return WebServer.builder()
+        WebServer started = WebServer.builder()
                 .config(server)
                 .directHandlers(envelope)
                 .putSocket(INTERNAL, s -> s.host(host).port(port).directHandlers(envelope)
@@ -56,5 +56,11 @@ public final class Servers {
                 })
                 .build()
                 .start();
+        // Helidon logs a socket it cannot bind and returns a stopped server: a start that does not listen must fail
+        if (!started.isRunning()) {
+            throw new IllegalStateException("cannot listen on " + server.get("host").asString().orElse("0.0.0.0") + ":"
+                                            + server.get("port").asInt().orElse(0) + " or the internal socket (port in use?)");
+        }
+        return started;
     }
 }
