@@ -46,6 +46,7 @@ async function settled() {
 
 async function shot(name) {
   await settled();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
@@ -71,10 +72,15 @@ try {
   // 2. Settings: add the mint, the live price example
   await tab('settings');
   const mints = page.locator('form[data-group="Cashu Mints"]');
+  // the node starts with its configured mint: remove it, save, add it back, save
+  await mints.getByRole('button', { name: 'Remove ' + E.MINT_URL }).click();
+  await mints.getByRole('button', { name: 'Save' }).click();
+  await mints.locator('.flash.ok').waitFor();
+  out.mintsAfterRemove = await page.evaluate(async () => (await (await fetch('/admin/api/settings')).json()).mints);
   await mints.getByLabel('Mint URL to add').fill(E.MINT_URL);
   await mints.getByRole('button', { name: 'Add mint' }).click();
   await mints.getByRole('button', { name: 'Save' }).click();
-  await mints.locator('.flash.ok').waitFor();
+  await page.waitForFunction(async () => (await (await fetch('/admin/api/settings')).json()).mints.length === 1);
   await mints.getByRole('button', { name: 'Test' }).click();
   await mints.locator('.row-msg.good').waitFor();
   out.mintTest = await mints.locator('.row-msg').first().innerText();
@@ -97,11 +103,11 @@ try {
   out.figures = await page.locator('.figure .exact').allInnerTexts();
   out.mintCards = await page.locator('.mint .badge').allInnerTexts();
   out.topModels = await page.locator('table tbody tr td:first-child').allInnerTexts();
-  out.chartBars = await page.locator('svg.chart rect.bar').count();
+  out.chartBars = await page.locator('svg.chart rect.col').count();
   await page.getByRole('button', { name: '7 days' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('svg.chart')[0]?.querySelectorAll('rect.bar').length === 7);
+  await page.waitForFunction(() => document.querySelectorAll('svg.chart')[0]?.querySelectorAll('rect.col').length === 7);
   await page.getByRole('button', { name: '24 hours' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('svg.chart')[0]?.querySelectorAll('rect.bar').length === 24);
+  await page.waitForFunction(() => document.querySelectorAll('svg.chart')[0]?.querySelectorAll('rect.col').length === 24);
   step('overview');
 
   // 4. Models: edit the price; the next request is priced with it
@@ -112,6 +118,10 @@ try {
   await row.getByRole('button', { name: 'Save' }).click();
   await page.locator('tr[data-model="standin-gpt"] .row-msg').filter({ hasText: 'saved' }).waitFor();
   out.customBadge = await page.locator('tr[data-model="standin-gpt"] .badge').innerText();
+  await page.getByRole('button', { name: 'Import from upstream' }).click();
+  await page.locator('.import .flash.ok').waitFor();
+  out.importMessage = await page.locator('.import .flash.ok').innerText();
+  await page.waitForFunction(() => document.querySelectorAll('table.models tbody tr[data-model]').length > 1);
   let priced = await chat(E.KEY_A);
   for (const t0 = Date.now(); priced.cost === Number(E.OLD_COST) && Date.now() - t0 < 15000;) {
     await page.waitForTimeout(200);
@@ -200,6 +210,8 @@ try {
     await page.setViewportSize({ width: w, height: hgt });
     for (const t of TABS) {
       await tab(t);
+      if (t === 'sessions') await page.getByLabel('Search by key hash').fill('');
+      if (t === 'sessions') await page.waitForFunction(() => document.querySelectorAll('table.sessions tbody tr').length > 1);
       await shot(`${t}-${w}`);
       out.overflow[`${t}-${w}`] = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     }

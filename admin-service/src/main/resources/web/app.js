@@ -142,5 +142,15 @@ async function boot() {
   }
 }
 
+// narrow screens show table rows as cards: each cell is labelled with its column (table.stack, CSS below 600 px)
+new MutationObserver(() => {
+  for (const table of app.querySelectorAll('table.stack')) {
+    const labels = [...table.querySelectorAll('thead th')].map(th => th.textContent.replace(/[▲▼↕]/g, '').trim());
+    for (const tr of table.querySelectorAll('tbody tr')) {
+      [...tr.children].forEach((td, i) => { if (!td.dataset.label && labels[i]) td.dataset.label = labels[i]; });
+    }
+  }
+}).observe(app, { childList: true, subtree: true });
+
 boot();
 export { api };

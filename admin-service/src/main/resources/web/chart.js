@@ -23,7 +23,7 @@ function nice(max) {
 export function barChart(title, points, format) {
   const W = 600, H = 180, L = 48, B = 22, T = 8;
   const max = nice(Math.max(0, ...points.map(p => p.value)));
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title, preserveAspectRatio: 'none' });
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title });
   for (let i = 0; i <= 4; i++) {
     const y = T + (H - B - T) * (1 - i / 4);
     svg.append(s('line', { x1: L, x2: W, y1: y, y2: y, class: 'grid' }),
@@ -35,7 +35,7 @@ export function barChart(title, points, format) {
   points.forEach((p, i) => {
     const bh = (H - B - T) * (p.value / max);
     const x = L + i * step + step * 0.15;
-    svg.append(s('rect', { x, y: H - B - bh, width: Math.max(step * 0.7, 1), height: Math.max(bh, 0), class: 'bar' },
+    svg.append(s('rect', { x, y: H - B - bh, width: Math.max(step * 0.7, 1), height: Math.max(bh, 0), class: 'col' },
       s('title', {}, `${p.title || p.label}: ${format(p.value)}`)));
     if (i % every === 0) {
       svg.append(s('text', { x: L + i * step + step / 2, y: H - 6, class: 'tick', 'text-anchor': 'middle' }, p.label));

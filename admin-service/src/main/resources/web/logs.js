@@ -22,7 +22,7 @@ export default function logs(root, params) {
     h('fieldset.levels', h('legend', 'Level'), levels), h('div.row', service, q, rid),
     h('div.row', h('label', 'From ', from), h('label', 'To ', to), h('label.chip', live, ' Live tail'),
       h('button', { type: 'submit' }, 'Apply')));
-  root.append(form, status, h('div.table-wrap', h('table.logs', h('thead', h('tr', h('th', 'Time (UTC)'), h('th', 'Level'),
+  root.append(form, status, h('div.table-wrap', h('table.logs.stack', h('thead', h('tr', h('th', 'Time (UTC)'), h('th', 'Level'),
     h('th', 'Service'), h('th', 'Message'), h('th', 'Request'))), body)), more);
   levels.forEach(l => l.querySelector('input').addEventListener('change', load));
   service.addEventListener('change', load);

@@ -10,11 +10,11 @@ export default function models(root) {
   const providers = h('tbody', skeletonRows(6, 2));
   const importBox = h('div.card.import');
   root.append(h('div.toolbar', filter), note,
-    h('div.table-wrap', h('table.models', h('thead', h('tr', h('th', 'Model ID'), h('th', 'Provider'), h('th', 'Enabled'),
+    h('div.table-wrap', h('table.models.stack', h('thead', h('tr', h('th', 'Model ID'), h('th', 'Provider'), h('th', 'Enabled'),
       h('th.num', 'Input $/1M'), h('th.num', 'Output $/1M'), h('th', 'Aliases'), h('th', 'Custom'))), body)),
     h('h2.section', 'Import'), importBox,
     h('h2.section', 'Providers'),
-    h('div.table-wrap', h('table.providers', h('thead', h('tr', h('th', 'Provider'), h('th', 'Base URL'), h('th', 'API key'),
+    h('div.table-wrap', h('table.providers.stack', h('thead', h('tr', h('th', 'Provider'), h('th', 'Base URL'), h('th', 'API key'),
       h('th', 'Enabled'), h('th.num', 'Models'), h('th', 'Connection'))), providers)));
   let all = [];
   filter.addEventListener('input', draw);
@@ -103,7 +103,7 @@ export default function models(root) {
           ev.target.disabled = false;
         } }, 'Test connection'), ' ', result));
     }));
-    importForm(list);
+    if (!importBox.hasChildNodes()) importForm(list);
   }
 
   function importForm(list) {

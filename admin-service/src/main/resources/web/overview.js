@@ -3,7 +3,7 @@ import { get } from './api.js';
 import { h, fill, sats, msat, int, errorBox } from './dom.js';
 import { barChart } from './chart.js';
 
-const RANGES = [['24h', '24 hours'], ['7d', '7 days'], ['30d', '30 days'], ['90d', '90 days'], ['365d', '1 year']];
+const RANGES = [['24h', '24 hours', '24h'], ['7d', '7 days', '7d'], ['30d', '30 days', '30d'], ['90d', '90 days', '90d'], ['365d', '1 year', '1y']];
 let range = '24h';
 
 export default function overview(root) {
@@ -17,14 +17,15 @@ export default function overview(root) {
   root.append(walletNote, figures, h('h2.section', 'Mints'), mints,
     h('div.section-head', h('h2.section', 'Usage'), picker), charts,
     h('h2.section', 'Top models'),
-    h('div.table-wrap', h('table', h('thead', h('tr', h('th', 'Model'), h('th.num', 'Requests'), h('th.num', 'Input tokens'),
+    h('div.table-wrap', h('table.stack.top', h('thead', h('tr', h('th', 'Model'), h('th.num', 'Requests'), h('th.num', 'Input tokens'),
       h('th.num', 'Output tokens'), h('th.num', 'Revenue'))), top)));
   let alive = true;
 
   function pickerButtons() {
-    fill(picker, RANGES.map(([id, label]) => h('button', {
-      type: 'button', 'aria-pressed': String(id === range), onclick: () => { range = id; pickerButtons(); load(); }
-    }, label)));
+    fill(picker, RANGES.map(([id, label, text]) => h('button', {
+      type: 'button', 'aria-pressed': String(id === range), 'aria-label': label, title: label,
+      onclick: () => { range = id; pickerButtons(); load(); }
+    }, text)));
   }
 
   async function load() {
@@ -56,7 +57,7 @@ export default function overview(root) {
       barChart('Requests', buckets.map(b => ({ label: b.label, title: b.title, value: b.requests })), v => int(Math.round(v))),
       barChart('Tokens (input + output)', buckets.map(b => ({ label: b.label, title: b.title, value: b.tokens })), compact),
       barChart('Revenue (sats)', buckets.map(b => ({ label: b.label, title: b.title, value: b.revenue / 1000 })),
-        v => int(Math.round(v))));
+        v => v > 0 && v < 10 ? v.toFixed(v % 1 ? 1 : 0) : int(Math.round(v))));
     fill(top, d.top_models.length === 0 ? h('tr', h('td.muted', { colspan: 5 }, 'No paid requests in this range yet.'))
       : d.top_models.map(m => h('tr', h('td', m.model), h('td.num', int(m.requests)), h('td.num', int(m.input_tokens)),
         h('td.num', int(m.output_tokens)), h('td.num', sats(m.revenue_msat)))));

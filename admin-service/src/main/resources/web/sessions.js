@@ -26,7 +26,7 @@ export default function sessions(root) {
   });
   status.addEventListener('change', () => { state.status = status.value; state.offset = 0; load(); });
   root.append(h('div.toolbar', search, status), totals, note,
-    h('div.table-wrap', h('table.sessions', h('thead', head), body)), pager, drawer);
+    h('div.table-wrap', h('table.sessions.stack', h('thead', head), body)), pager, drawer);
 
   function headers() {
     fill(head, COLS.map(([id, label, sortable]) => {

@@ -50,7 +50,7 @@ export default function withdraw(root) {
 
   root.append(h('div.withdraw-grid', h('div', balance, form), ln),
     h('h2.section', 'History'),
-    h('div.table-wrap', h('table.history', h('thead', h('tr', h('th', 'Created'), h('th.num', 'Amount'), h('th', 'Mint'),
+    h('div.table-wrap', h('table.history.stack', h('thead', h('tr', h('th', 'Created'), h('th.num', 'Amount'), h('th', 'Mint'),
       h('th', 'State'), h('th', 'Token'))), history)));
 
   function limit() {
