@@ -20,14 +20,14 @@ function nice(max) {
  * points: [{label, value, title}]; format: value → tick text. Returns a figure with the SVG and a text summary for
  * screen readers.
  */
-export function barChart(title, points, format) {
+export function barChart(title, points, format, tick = format) {
   const W = 600, H = 180, L = 48, B = 22, T = 8;
   const max = nice(Math.max(0, ...points.map(p => p.value)));
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title });
   for (let i = 0; i <= 4; i++) {
     const y = T + (H - B - T) * (1 - i / 4);
     svg.append(s('line', { x1: L, x2: W, y1: y, y2: y, class: 'grid' }),
-      s('text', { x: L - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, format(max * i / 4)));
+      s('text', { x: L - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, tick(max * i / 4)));
   }
   const n = Math.max(points.length, 1);
   const step = (W - L) / n;

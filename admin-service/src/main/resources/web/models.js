@@ -29,7 +29,7 @@ export default function models(root) {
     const tr = h('tr', { 'data-model': m.id, 'data-provider': m.provider },
       h('td', h('code', m.id)), h('td', m.provider), h('td', h('label.switch', enabled, h('span', m.enabled ? 'on' : 'off'))),
       h('td.num', input), h('td.num', output), h('td', aliases),
-      h('td', h('span.badge' + (m.custom ? '.custom' : ''), m.custom ? 'custom' : 'upstream'), ' ', save, msg));
+      h('td', h('span.cell', h('span.badge' + (m.custom ? '.custom' : ''), m.custom ? 'custom' : 'upstream'), ' ', save, msg)));
     const dirty = () => { save.disabled = false; };
     [input, output, aliases].forEach(i => i.addEventListener('input', dirty));
     [input, output, aliases].forEach(i => i.addEventListener('keydown', ev => { if (ev.key === 'Enter') save.click(); }));

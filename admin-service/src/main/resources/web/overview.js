@@ -54,7 +54,8 @@ export default function overview(root) {
         m.error ? h('p.hint', m.error) : null)));
     const buckets = series(d);
     fill(charts,
-      barChart('Requests', buckets.map(b => ({ label: b.label, title: b.title, value: b.requests })), v => int(Math.round(v))),
+      barChart('Requests', buckets.map(b => ({ label: b.label, title: b.title, value: b.requests })), v => int(Math.round(v)),
+        v => Number.isInteger(v) ? int(v) : v.toFixed(1)),
       barChart('Tokens (input + output)', buckets.map(b => ({ label: b.label, title: b.title, value: b.tokens })), compact),
       barChart('Revenue (sats)', buckets.map(b => ({ label: b.label, title: b.title, value: b.revenue / 1000 })),
         v => v > 0 && v < 10 ? v.toFixed(v % 1 ? 1 : 0) : int(Math.round(v))));
