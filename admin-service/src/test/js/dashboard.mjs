@@ -201,6 +201,8 @@ try {
   out.copied = await page.evaluate(() => navigator.clipboard.readText()).catch(e => 'clipboard: ' + e.message);
   await page.locator('table.history tbody tr td .badge').filter({ hasText: 'issued' }).first().waitFor();
   out.lightningDisabled = await page.locator('form.lightning button[type=submit]').isDisabled();
+  out.lightningNote = await page.locator('form.lightning .notice, form.lightning p.muted').first().innerText();
+  out.lightningRoute = await page.evaluate(async () => (await fetch('/admin/api/withdraw/lightning')).status);
   await page.screenshot({ path: `${SHOTS}/withdraw-token-1440.png`, fullPage: true });
   step('withdraw: token');
 

@@ -40,18 +40,54 @@ export default function withdraw(root) {
     h('div.actions', button, h('button.secondary', { type: 'button', onclick: () => { amount.value = Math.floor(limit() / 1000); } }, 'Max')),
     status, result);
 
-  const ln = h('form.card.group.lightning', { onsubmit: ev => ev.preventDefault() }, h('h2', 'Pay to a Lightning address'),
-    h('p.notice', 'Not available yet: this node\'s admin API has no Lightning payout route. Generate a token above and melt it '
-      + 'in your wallet instead.'),
-    h('div.row', h('div.field', h('label', { for: 'w-ln' }, 'Lightning address'),
-      h('input#w-ln', { type: 'email', disabled: true, placeholder: 'set in Settings → Lightning' })),
-    h('div.field', h('label', { for: 'w-ln-amt' }, 'Amount (sats)'), h('input#w-ln-amt', { type: 'number', disabled: true }))),
-    h('div.actions', h('button', { type: 'submit', disabled: true }, 'Pay invoice')));
+  const lnDest = h('input#w-ln', { type: 'text', name: 'destination', disabled: true, autocomplete: 'off', spellcheck: 'false',
+                                   placeholder: 'you@wallet.example, LNURL or bolt11 invoice' });
+  const lnAmount = h('input#w-ln-amt', { type: 'number', name: 'amount', min: 1, step: 1, disabled: true });
+  const lnButton = h('button', { type: 'submit', disabled: true }, 'Pay');
+  const lnNote = h('p.notice', 'Checking whether this node can pay out over Lightning…');
+  const lnStatus = h('div.form-status', { 'aria-live': 'assertive' });
+  let lnKey = null;   // one idempotency key per intended payment: a repeated click never pays twice
+  const ln = h('form.card.group.lightning', { onsubmit: async ev => {
+    ev.preventDefault();
+    fill(lnStatus);
+    const body = { destination: lnDest.value.trim(), mint_url: mint.value || undefined };
+    if (lnAmount.value) body.amount = Number(lnAmount.value);
+    const ok = await confirmDialog('Pay ' + (body.amount ? int(body.amount) + ' sats' : 'this invoice') + '?',
+      `The node melts eCash of ${mint.value} and pays ${body.destination}. The mint's Lightning fee comes on top.`, 'Pay');
+    if (!ok) return;
+    lnKey = lnKey || (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
+    lnButton.disabled = true;
+    try {
+      const r = await post('/withdraw/lightning', { ...body, idempotency_key: lnKey });
+      lnKey = null;
+      fill(lnStatus, h('div.notice', r.state === 'paid' ? `Paid ${int(r.amount)} sats to ${r.destination} (fee ${int(r.fee)} sats).`
+        : `Payment ${r.state}: the wallet settles it shortly; see the history.`));
+      load();
+    } catch (e) {
+      fill(lnStatus, errorBox(e));
+    } finally {
+      lnButton.disabled = false;
+    }
+  } }, h('h2', 'Pay to a Lightning address'), lnNote,
+    h('div.row', h('div.field', h('label', { for: 'w-ln' }, 'Lightning address or invoice'), lnDest),
+      h('div.field', h('label', { for: 'w-ln-amt' }, 'Amount (sats)'), lnAmount, h('span.hint', 'Leave empty for an invoice with an amount.'))),
+    h('div.actions', lnButton), lnStatus);
+
+  /** The Lightning payout needs the API's POST /withdraw/lightning; older nodes lack it and the form says so. */
+  async function lightningAvailable() {
+    try {
+      await get('/withdraw/lightning');
+      return true;
+    } catch (e) {
+      if (e.status === 404 || e.status === 405) return false;
+      throw e;
+    }
+  }
 
   root.append(h('div.withdraw-grid', h('div', balance, form), ln),
     h('h2.section', 'History'),
     h('div.table-wrap', h('table.history.stack', h('thead', h('tr', h('th', 'Created'), h('th.num', 'Amount'), h('th', 'Mint'),
-      h('th', 'State'), h('th', 'Token'))), history)));
+      h('th', 'State'), h('th', 'Token or destination'))), history)));
 
   function limit() {
     const m = perMint[mint.value];
@@ -87,9 +123,9 @@ export default function withdraw(root) {
   }
 
   async function load() {
-    let o, w, s;
+    let o, w, s, lnOk;
     try {
-      [o, w, s] = await Promise.all([get('/overview'), get('/withdraw'), get('/settings')]);
+      [o, w, s, lnOk] = await Promise.all([get('/overview'), get('/withdraw'), get('/settings'), lightningAvailable()]);
     } catch (e) {
       fill(status, errorBox(e, load));
       return;
@@ -104,11 +140,18 @@ export default function withdraw(root) {
       : o.mints.map(m => h('option', { value: m.url, selected: m.url === chosen }, `${m.url} (${int(m.balances.sat || 0)} sat)`)));
     amount.max = String(Math.floor(limit() / 1000));
     max.textContent = `At most ${int(Math.floor(limit() / 1000))} sats from this mint.`;
-    const addr = s['lightning-address'];
-    ln.querySelector('#w-ln').value = addr || '';
+    if (!lnDest.value) lnDest.value = s['lightning-address'] || '';
+    [lnDest, lnAmount, lnButton].forEach(el => { el.disabled = !lnOk; });
+    ln.classList.toggle('unavailable', !lnOk);
+    fill(lnNote, lnOk ? 'Pays your profit to a Lightning address, LNURL or invoice (a melt at the mint).'
+      : 'Not available on this node: its admin API has no Lightning payout (POST /admin/api/withdraw/lightning). '
+        + 'Generate a token instead and melt it in your wallet.');
+    lnNote.className = lnOk ? 'muted' : 'notice';
     fill(history, w.withdrawals.length === 0 ? h('tr', h('td.muted', { colspan: 5 }, 'No withdrawals yet.'))
-      : w.withdrawals.map(x => h('tr', h('td', when(x.created_at)), h('td.num', int(x.amount) + ' ' + x.unit), h('td.url', x.mint_url),
-        h('td', h('span.badge.' + x.state, x.state)), h('td', x.token ? h('code', { title: 'token' }, short(x.token, 18)) : '—'))));
+      : w.withdrawals.map(x => h('tr', h('td', when(x.created_at)),
+        h('td.num', int(x.amount) + ' ' + x.unit + (x.fee ? ` + ${int(x.fee)} fee` : '')), h('td.url', x.mint_url),
+        h('td', h('span.badge.' + x.state, x.state)),
+        h('td', x.token ? h('code', { title: 'token' }, short(x.token, 18)) : x.destination ? h('span.url', '⚡ ' + short(x.destination, 24)) : '—'))));
   }
 
   mint.addEventListener('change', () => {
