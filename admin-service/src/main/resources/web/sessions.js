@@ -117,12 +117,16 @@ export default function sessions(root) {
       d.status === 'revoked' ? null : h('button.danger', { type: 'button', onclick: () => revoke(d) }, 'Revoke this key'),
       h('h3', 'Recent requests'),
       d.recent_requests.length === 0 ? h('p.muted', 'No requests yet.') : h('div.table-wrap', h('table.recent',
-        h('thead', h('tr', h('th', 'Request'), h('th', 'Status'), h('th.num', 'Cost'), h('th', 'At'))),
+        h('thead', h('tr', h('th', 'Request'), h('th', 'Model'), h('th.num', 'Tokens in/out'), h('th', 'Status'), h('th.num', 'Cost'),
+          h('th', 'At (UTC)'))),
         h('tbody', d.recent_requests.map(r => h('tr',
           h('td', h('a.reqid', { href: '#/logs?request_id=' + encodeURIComponent(r.request_id), title: 'Logs of request ' + r.request_id },
             short(r.request_id, 8))),
-          h('td', r.status), h('td.num', r.cost_msat == null ? 'reserved ' + sats(r.reserved_msat) : sats(r.cost_msat)),
-          h('td', when(r.created_at))))))));
+          h('td', r.model || '—'),
+          h('td.num', r.input_tokens == null ? '—' : `${int(r.input_tokens)} / ${int(r.output_tokens)}`),
+          h('td', r.status + (r.http_status ? ' · ' + r.http_status : '')),
+          h('td.num', r.cost_msat == null ? 'reserved ' + sats(r.reserved_msat) : sats(r.cost_msat)),
+          h('td', (r.created_at || '').slice(5, 16).replace('T', ' '))))))));
   }
 
   headers();
