@@ -25,6 +25,14 @@ const consoleErrors = [];
 page.on('pageerror', e => consoleErrors.push(String(e)));
 page.on('console', m => { if (m.type() === 'error' && !/status of 40[0-9]/.test(m.text())) consoleErrors.push(m.text()); });
 page.setDefaultTimeout(15000);
+// layout shift (Chromium's layout-shift entries): how much visible content jumps while a tab loads
+await page.addInitScript(() => {
+  window.__cls = 0;
+  new PerformanceObserver(list => {
+    // every shift counts, also those right after a click (the tab loads start with one)
+    for (const e of list.getEntries()) window.__cls += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+});
 
 async function chat(key) {
   return page.evaluate(async k => {
@@ -210,14 +218,29 @@ try {
   out.overflow = {};
   for (const [w, hgt] of [[1440, 900], [390, 844]]) {
     await page.setViewportSize({ width: w, height: hgt });
+    await page.waitForTimeout(500);   // the resize's own reflow is not a tab's layout shift
+    out.cls = out.cls || {};
     for (const t of TABS) {
+      await page.evaluate(() => { window.__cls = 0; });
       await tab(t);
       if (t === 'sessions') await page.getByLabel('Search by key hash').fill('');
       if (t === 'sessions') await page.waitForFunction(() => document.querySelectorAll('table.sessions tbody tr').length > 1);
       await shot(`${t}-${w}`);
       out.overflow[`${t}-${w}`] = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      out.cls[`${t}-${w}`] = await page.evaluate(() => window.__cls);
     }
   }
+  // the measure itself: content pushed down by an element inserted above it is a layout shift
+  out.clsProbe = await page.evaluate(async () => {
+    window.__cls = 0;
+    const main = document.getElementById('main');
+    const pad = document.createElement('div');
+    pad.style.height = '300px';
+    main.prepend(pad);
+    await new Promise(r => setTimeout(r, 500));
+    pad.remove();
+    return window.__cls;
+  });
   step('screenshots');
 
   // 9. session expiry: the cookie goes away; the next call lands on the login screen with a message

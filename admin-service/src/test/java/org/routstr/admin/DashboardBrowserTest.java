@@ -111,6 +111,8 @@ class DashboardBrowserTest {
                 Map.entry("REQ_ID", reqId), Map.entry("OLD_COST", String.valueOf(oldCost)), Map.entry("NEW_IN", "90"),
                 Map.entry("NEW_OUT", "180"), Map.entry("WITHDRAW_SATS", "500"), Map.entry("SHOTS", shots.toString())));
 
+        System.out.println("dashboard layout shift per tab: " + seen.path("cls"));
+        assertThat("the layout-shift measure sees a shift", seen.path("clsProbe").asDouble(), greaterThan(0.05));
         assertThat(seen.path("shortPasswordError").asText(), containsString("12"));
         assertThat(seen.path("priceExample").asText(), containsString("$30 × 1.005 × 1.10 = $33.17 per 1M"));
         assertThat(seen.path("priceExampleEdited").asText(), containsString("$30 × 1.005 × 1.2 = $36.18 per 1M"));
@@ -161,6 +163,8 @@ class DashboardBrowserTest {
             for (String w : List.of("1440", "390")) {
                 assertThat(t + "-" + w + " has no horizontal overflow", seen.at("/overflow/" + t + "-" + w).asInt(), lessThanOrEqualTo(0));
                 assertThat(Files.size(shots.resolve(t + "-" + w + ".png")), greaterThan(10_000L));
+                assertThat(t + "-" + w + " content does not jump while it loads", seen.at("/cls/" + t + "-" + w).asDouble(),
+                           lessThanOrEqualTo(0.1));
             }
         }
         assertThat(seen.path("expiredMessage").asText(), containsString("session has ended"));
