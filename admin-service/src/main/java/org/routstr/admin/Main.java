@@ -23,6 +23,7 @@ import org.routstr.admin.models.ModelsHttpService;
 import org.routstr.admin.models.ProvidersHttpService;
 import org.routstr.admin.overview.OverviewHttpService;
 import org.routstr.admin.sessions.SessionsHttpService;
+import org.routstr.admin.web.WebHttpService;
 import org.routstr.admin.withdraw.WithdrawHttpService;
 import org.routstr.admin.settings.SettingsHttpService;
 import org.routstr.common.db.Db;
@@ -108,6 +109,7 @@ public final class Main {
                 .register("/admin/api/auth", auth)
                 .register("/admin/api/settings", settings)
                 .register("/admin/api/audit", audit)
-                .register("/admin/api/sessions", sessions);
+                .register("/admin/api/sessions", sessions)
+                .register(new WebHttpService());
     }
 }
