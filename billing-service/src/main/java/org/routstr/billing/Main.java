@@ -51,7 +51,7 @@ public final class Main {
             Kafka.ensureTopics(kafka, settings.topicPartitions(), settings.topicReplication());
             KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
             ControlBus bus = service.onStop(new ControlBus(kafka, producer));
-            service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create()).start());
+            service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create(ds)).start());
             service.onStop(OrphanSweeper.watching(ds, settings.orphanAfter(), settings.orphanSweepInterval(), kafka,
                                                   settings.consumer().group(), settings.consumer().topic()).start());
             service.onStop(new RateRefresher(ds, bus, settings.rate()).start());

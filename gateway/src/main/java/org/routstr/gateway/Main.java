@@ -43,6 +43,7 @@ import org.routstr.gateway.cors.Cors;
 import org.routstr.gateway.info.InfoHttpService;
 import org.routstr.gateway.info.NodeInfo;
 import org.routstr.gateway.limits.RateLimiter;
+import org.routstr.gateway.metrics.GatewayMetrics;
 import org.routstr.gateway.pricing.BtcRate;
 import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
@@ -117,6 +118,7 @@ public final class Main {
                                        publisher::kafkaUp).start());
         InFlight inFlight = service.onStop(new InFlight(ledger, g.get("heartbeat-interval").as(Duration.class)
                 .orElse(Duration.ofSeconds(15))).start());
+        GatewayMetrics.gauges(inFlight::count, inFlight::reservedMsat, outbox::size);
         RateLimiter perKey = new RateLimiter(() -> live.current().rateLimitPerKey(), () -> live.current().rateLimitWindow(), "API key");
         RateLimiter perIp = new RateLimiter(() -> live.current().rateLimitPerIp(), () -> live.current().rateLimitWindow(),
                                             "client address");
@@ -153,6 +155,7 @@ public final class Main {
     static void routing(HttpRouting.Builder routing, InfoHttpService info, ProxyHttpService proxy, FrontDoorHttpService frontDoor) {
         routing.addFilter((chain, req, res) -> {
                     RequestIds.assignFresh(req, res);
+                    res.whenSent(() -> GatewayMetrics.response(res.status().code()));
                     chain.proceed();
                 })
                 .error(WalletException.class, (req, res, e) -> {

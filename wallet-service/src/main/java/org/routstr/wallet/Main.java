@@ -43,6 +43,7 @@ import org.routstr.wallet.internal.InternalHttpService;
 import org.routstr.wallet.internal.OwnerFunds;
 import org.routstr.wallet.internal.Settlements;
 import org.routstr.wallet.lightning.LightningHttpService;
+import org.routstr.wallet.metrics.WalletMetrics;
 import org.routstr.wallet.mint.ExpiryRefunds;
 import org.routstr.wallet.mint.InvoiceWatcher;
 import org.routstr.wallet.mint.Minter;
@@ -82,6 +83,7 @@ public final class Main {
         LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, config.get("wallet"), settings), Optional.of(bus),
                 config.get("wallet.settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
         Mints mints = new Mints(settings, () -> live.current().mints(), seed(ds, settings.mnemonic()));
+        WalletMetrics.start(ds, mints.trusted());
         Receiver receiver = new Receiver(ds, ledger, mints);
         Sender sender = new Sender(ds, ledger, mints);
         Minter minter = new Minter(ds, ledger, mints);

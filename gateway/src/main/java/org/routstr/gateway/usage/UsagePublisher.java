@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.routstr.common.events.Topics;
 import org.routstr.common.events.UsageEvent;
 import org.routstr.common.json.Json;
+import org.routstr.gateway.metrics.GatewayMetrics;
 
 /**
  * Publishes usage events to Kafka; an event Kafka refuses or times out on goes to the outbox instead, so none is lost
@@ -44,6 +45,7 @@ public final class UsagePublisher {
         byte[] payload = Json.bytes(e);
         if (kafkaDown) {
             outbox.add(e.requestId(), e.accountHash(), payload);
+            GatewayMetrics.outboxed();
             return;
         }
         try {
@@ -77,6 +79,8 @@ public final class UsagePublisher {
     }
 
     private void toOutbox(UsageEvent e, byte[] payload, Exception cause) {
+        GatewayMetrics.publishError();
+        GatewayMetrics.outboxed();
         if (!kafkaDown) {
             kafkaDown = true;
             LOG.log(Level.WARNING, "Kafka is not taking usage events (" + cause.getMessage()
