@@ -103,6 +103,7 @@ public final class Main {
         catalogRepository.seed(seeds);
         Catalog catalog = new Catalog(catalogRepository);
         catalog.refresh();
+        GatewayMetrics.providers(catalog.models().stream().map(r -> r.provider().slug()).distinct().toList());
         BtcRate rate = new BtcRate(ds);
         rate.refresh();
         Ledger ledger = new Ledger(ds);

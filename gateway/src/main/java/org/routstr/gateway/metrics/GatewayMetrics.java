@@ -86,6 +86,14 @@ public final class GatewayMetrics {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Creates the per-provider series at zero, so rates and alerts over them exist before the first failure. */
+    public static void providers(Iterable<String> slugs) {
+        for (String s : slugs) {
+            FAILOVERS.computeIfAbsent(s, p -> Meters.counter("gateway_upstream_failovers",
+                    "Upstream attempts that failed over to the next route (or ended the request)", "provider", p));
+        }
+    }
+
     /** An upstream that failed (unreachable, 5xx, 429, 401/403) so the request moved on to the next route or failed. */
     public static void failover(String provider) {
         FAILOVERS.computeIfAbsent(provider, p -> Meters.counter("gateway_upstream_failovers",

@@ -55,7 +55,12 @@ public final class WalletMetrics {
     public static void start(DataSource ds, List<String> trusted) {
         books = ds;
         for (String m : trusted) {
-            heldGauge(Meters.origin(m));
+            String origin = Meters.origin(m);
+            heldGauge(origin);
+            for (String kind : List.of("unreachable", "http_5xx")) {
+                COUNTERS.computeIfAbsent(List.of("wallet_mint_errors", origin, kind), k -> Meters.counter("wallet_mint_errors",
+                        "Mint calls that failed (unreachable or 5xx)", "mint", origin, "kind", kind));
+            }
         }
         heldGauge("foreign");
     }
