@@ -22,6 +22,7 @@ import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
+import org.routstr.common.tracing.Tracing;
 
 /**
  * Starts the billing-service: database, the settlement consumer, the orphan sweep, the BTC rate and the housekeeping jobs,
@@ -51,7 +52,8 @@ public final class Main {
             Kafka.ensureTopics(kafka, settings.topicPartitions(), settings.topicReplication());
             KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
             ControlBus bus = service.onStop(new ControlBus(kafka, producer));
-            service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create(ds)).start());
+            Tracing tracing = service.onStop(Tracing.start(config.get("tracing"), "billing-service"));
+            service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create(ds), tracing).start());
             service.onStop(OrphanSweeper.watching(ds, settings.orphanAfter(), settings.orphanSweepInterval(), kafka,
                                                   settings.consumer().group(), settings.consumer().topic()).start());
             service.onStop(new RateRefresher(ds, bus, settings.rate()).start());

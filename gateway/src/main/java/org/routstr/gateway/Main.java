@@ -57,6 +57,7 @@ import org.routstr.gateway.usage.OutboxRelay;
 import org.routstr.gateway.usage.OutboxRepository;
 import org.routstr.gateway.usage.UsagePublisher;
 import org.routstr.ledger.Ledger;
+import org.routstr.common.tracing.Tracing;
 
 /**
  * Starts the gateway: configuration, database, catalog and rate, Kafka (usage events, control notices, outbox relay,
@@ -89,6 +90,7 @@ public final class Main {
         Optional<String> internalToken = config.get("internal.token").asString().filter(s -> !s.isBlank());
         Duration refreshEvery = g.get("refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(60));
 
+        Tracing tracing = service.onStop(Tracing.start(config.get("tracing"), "gateway"));
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "gateway"));
         Migrations.apply(config.get("db"), ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "gateway");
@@ -132,7 +134,7 @@ public final class Main {
                 new Gate(auth, catalog, ledger, publisher, wallet, inFlight, perKey, perIp), pricer, media, proxy);
         InfoHttpService info = new InfoHttpService(catalog, pricer, () -> NodeInfo.of(live.current(), version));
         FrontDoorHttpService frontDoor = new FrontDoorHttpService(targets, proxy.upstreamTimeout());
-        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.addFilter(cors).register(messages), info, proxyService,
+        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.addFilter(tracing.server()).addFilter(cors).register(messages), info, proxyService,
                                                                                                   frontDoor)));
     }
 

@@ -69,17 +69,20 @@ class ObservabilityTest {
     private static RunningService billing;
     private static RunningService wallet;
     private static String api;
+    private static OtlpReceiver otlp;
 
     @TempDir
     static Path dir;
 
     @BeforeAll
-    static void start(TestDb db, KafkaSettings kafka) throws InterruptedException {
+    static void start(TestDb db, KafkaSettings kafka) throws Exception {
+        otlp = OtlpReceiver.start();
         mint = TestMint.start();
         upstream = StandinUpstream.start("127.0.0.1", 0);
         Map<String, String> shared = Map.of("db.url", db.settings().url(), "db.user", db.settings().user(),
                                             "db.password", db.settings().password(),
-                                            "kafka.bootstrap-servers", kafka.bootstrapServers(), "internal.token", INTERNAL);
+                                            "kafka.bootstrap-servers", kafka.bootstrapServers(), "internal.token", INTERNAL,
+                                            "tracing.otlp-endpoint", otlp.url(), "tracing.export-delay", "PT0.2S");
         Map<String, String> defaults = new HashMap<>();
         defaults.put("wallet.trusted-mints", mint.url());
         defaults.put("wallet.allowed-hosts", "127.0.0.1");
@@ -127,6 +130,26 @@ class ObservabilityTest {
         if (mint != null) {
             mint.close();
         }
+        if (otlp != null) {
+            otlp.close();
+        }
+    }
+
+    @Test
+    void oneXCashuRequestIsOneTraceAcrossGatewayWalletAndBilling() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e" + String.format("%04x", (int) (System.nanoTime() & 0xffff));
+        String traceparent = "00-" + traceId + "-00f067aa0ba902b7-01";
+        HttpResponse<String> r = post(CHAT, Map.of("X-Cashu", mint.mintToken(100), "traceparent", traceparent));
+        assertThat(r.body(), r.statusCode(), is(200));
+        assertThat("the upstream continues the trace", upstream.lastRequest().orElseThrow().headers().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase("traceparent")).map(Map.Entry::getValue).findFirst().orElse(""),
+                   containsString(traceId));
+        byte[] id = java.util.HexFormat.of().parseHex(traceId);
+        for (String service : List.of("gateway", "wallet-service", "billing-service")) {
+            awaitTrue(service + " exported a span of trace " + traceId, () -> otlp.exported(service, id));
+        }
+        assertThat("the wallet's span is the gateway's call to it, not a trace of its own",
+                   otlp.exported("wallet-service", java.util.HexFormat.of().parseHex("00f067aa0ba902b7")), is(false));
     }
 
     @Test

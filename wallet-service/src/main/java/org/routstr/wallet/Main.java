@@ -51,6 +51,7 @@ import org.routstr.wallet.mint.Mints;
 import org.routstr.wallet.mint.Receiver;
 import org.routstr.wallet.mint.Recovery;
 import org.routstr.wallet.mint.Sender;
+import org.routstr.common.tracing.Tracing;
 
 /**
  * Starts the wallet-service: configuration, database, the Cashu wallet (recovering unfinished mint operations first),
@@ -73,6 +74,7 @@ public final class Main {
     public static RunningService start(Config config) {
         WalletSettings settings = WalletSettings.from(config);
         RunningService service = new RunningService("wallet-service");
+        Tracing tracing = service.onStop(Tracing.start(config.get("tracing"), "wallet-service"));
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "wallet"));
         Migrations.apply(config.get("db"), ds);
         Ledger ledger = new Ledger(ds);
@@ -103,7 +105,7 @@ public final class Main {
         var internal = new InternalHttpService(settings.internalToken(), ledger, receiver, sender,
                 new Settlements(ds, settings.changeWait()), new OwnerFunds(ds, sender));
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r, balance, refunds, lightning, internal)));
+                r -> routing(r.addFilter(tracing.server()), balance, refunds, lightning, internal)));
     }
 
     static void routing(HttpRouting.Builder routing, BalanceHttpService balance, RefundHttpService refunds,

@@ -16,6 +16,7 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
+import org.routstr.common.tracing.Tracing;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.metrics.GatewayMetrics;
 
@@ -35,6 +36,7 @@ final class UpstreamClient {
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.upstreamTimeout())
                 .followRedirects(false)
+                .addService(Tracing.propagation())
                 .build();
     }
 

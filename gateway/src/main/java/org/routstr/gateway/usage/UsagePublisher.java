@@ -12,6 +12,7 @@ import org.routstr.common.events.Topics;
 import org.routstr.common.events.UsageEvent;
 import org.routstr.common.json.Json;
 import org.routstr.gateway.metrics.GatewayMetrics;
+import org.routstr.common.tracing.Tracing;
 
 /**
  * Publishes usage events to Kafka; an event Kafka refuses or times out on goes to the outbox instead, so none is lost
@@ -49,7 +50,9 @@ public final class UsagePublisher {
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(Topics.USAGE, e.accountHash(), payload), (md, err) -> {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.USAGE, e.accountHash(), payload);
+            Tracing.inject(record.headers());
+            producer.send(record, (md, err) -> {
                 if (err != null) {
                     toOutbox(e, payload, err);
                 }
