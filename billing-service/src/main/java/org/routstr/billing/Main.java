@@ -10,6 +10,7 @@ import io.helidon.webserver.http.HttpRouting;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.billing.consume.UsageConsumer;
 import org.routstr.billing.housekeeping.Housekeeping;
 import org.routstr.billing.orphan.OrphanSweeper;
@@ -36,7 +37,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        RunningService service = start(Config.create());
+        Config config = Config.create();
+        JsonLogs.configure(config.get("log"), "billing-service");
+        RunningService service = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "billing-shutdown"));
         LOG.log(Level.INFO, "billing-service listening on port " + service.port());
     }

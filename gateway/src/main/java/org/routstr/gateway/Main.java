@@ -24,6 +24,7 @@ import org.routstr.common.http.RequestIds;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
@@ -71,7 +72,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        RunningService service = start(Config.create());
+        Config config = Config.create();
+        JsonLogs.configure(config.get("log"), "gateway");
+        RunningService service = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "gateway-shutdown"));
         LOG.log(Level.INFO, "gateway listening on port " + service.port());
     }

@@ -26,6 +26,7 @@ import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.logs.LogShipper;
 import org.routstr.common.settings.LiveSettings;
 import org.routstr.common.settings.SettingField;
@@ -65,7 +66,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        RunningService service = start(Config.create());
+        Config config = Config.create();
+        JsonLogs.configure(config.get("log"), "wallet-service");
+        RunningService service = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "wallet-shutdown"));
         LOG.log(Level.INFO, "wallet-service listening on port " + service.port());
     }
