@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import io.helidon.metrics.api.Counter;
@@ -18,9 +19,9 @@ import org.routstr.common.metrics.Sampled;
  * or a string the request already holds, no string building) and an atomic add.
  */
 public final class GatewayMetrics {
-    private static final AtomicReferenceArray<Counter> RESPONSES = new AtomicReferenceArray<>(600);
-    private static final Map<RequestKey, Counter> REQUESTS = new ConcurrentHashMap<>();
-    private static final Map<String, Counter> CHARGED = new ConcurrentHashMap<>();
+    private static final AtomicReferenceArray<LongAdder> RESPONSES = new AtomicReferenceArray<>(600);
+    private static final Map<RequestKey, LongAdder> REQUESTS = new ConcurrentHashMap<>();
+    private static final Map<String, LongAdder> CHARGED = new ConcurrentHashMap<>();
     private static final Map<String, Timer> TTFB = new ConcurrentHashMap<>();
     private static final Map<String, Timer> UPSTREAM = new ConcurrentHashMap<>();
     private static final Map<String, Counter> FAILOVERS = new ConcurrentHashMap<>();
@@ -50,9 +51,9 @@ public final class GatewayMetrics {
     /** Every answer of the public port by status code (402, 413, 429 and 5xx included), counted when it is sent. */
     public static void response(int status) {
         int i = status < 100 || status > 599 ? 0 : status;
-        Counter c = RESPONSES.get(i);
+        LongAdder c = RESPONSES.get(i);
         if (c == null) {
-            c = Meters.counter("gateway_http_responses", "Responses of the public port by status code",
+            c = Meters.fastCounter("gateway_http_responses", "Responses of the public port by status code",
                                "code", i == 0 ? "other" : Integer.toString(i));
             RESPONSES.compareAndSet(i, null, c);
         }
@@ -61,15 +62,15 @@ public final class GatewayMetrics {
 
     /** A paid request that ended: served by {@code provider} (empty when nothing was served) with {@code status}. */
     public static void request(String endpoint, String model, String provider, int status) {
-        REQUESTS.computeIfAbsent(new RequestKey(endpoint, model, provider, status), k -> Meters.counter("gateway_requests",
+        REQUESTS.computeIfAbsent(new RequestKey(endpoint, model, provider, status), k -> Meters.fastCounter("gateway_requests",
                 "Paid requests by endpoint, model, provider and status", "endpoint", k.endpoint(), "model", k.model(),
                 "provider", k.provider().isEmpty() ? "none" : k.provider(), "status", Integer.toString(k.status()))).increment();
     }
 
     /** What a served request was charged (the usage event's cost), by model. */
     public static void charged(String model, long msat) {
-        CHARGED.computeIfAbsent(model, m -> Meters.counter("gateway_charged_msat", "msat charged for served requests, by model",
-                                                           "model", m)).increment(msat);
+        CHARGED.computeIfAbsent(model, m -> Meters.fastCounter("gateway_charged_msat", "msat charged for served requests, by model",
+                                                               "model", m)).add(msat);
     }
 
     /** Time from sending to an upstream to its response headers. */

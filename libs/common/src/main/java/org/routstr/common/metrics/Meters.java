@@ -4,9 +4,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
@@ -24,11 +28,27 @@ public final class Meters {
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120)};
 
+    private static final Map<List<String>, LongAdder> ADDERS = new ConcurrentHashMap<>();
+
     private Meters() {
     }
 
     public static Counter counter(String name, String description, String... tags) {
         return Metrics.getOrCreate(Counter.builder(name).description(description).tags(tags(tags)));
+    }
+
+    /**
+     * A counter for hot paths: a {@link LongAdder} scraped as a counter ({@code name_total}), about 20 times cheaper per
+     * increment than a registry counter. The same name and tags give the same adder.
+     */
+    public static LongAdder fastCounter(String name, String description, String... tags) {
+        List<String> key = new ArrayList<>(List.of(tags));
+        key.addFirst(name);
+        return ADDERS.computeIfAbsent(List.copyOf(key), k -> {
+            LongAdder adder = new LongAdder();
+            Metrics.getOrCreate(FunctionalCounter.builder(name, adder, LongAdder::sum).description(description).tags(tags(tags)));
+            return adder;
+        });
     }
 
     /** A latency histogram in seconds. */
