@@ -10,7 +10,6 @@ import io.helidon.webserver.http.HttpRouting;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
-import org.routstr.common.logs.JsonLogs;
 import org.routstr.billing.consume.UsageConsumer;
 import org.routstr.billing.housekeeping.Housekeeping;
 import org.routstr.billing.orphan.OrphanSweeper;
@@ -21,6 +20,7 @@ import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 import org.routstr.common.tracing.Tracing;

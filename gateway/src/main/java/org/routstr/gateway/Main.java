@@ -32,6 +32,7 @@ import org.routstr.common.settings.LiveSettings;
 import org.routstr.common.settings.SettingField;
 import org.routstr.common.settings.SettingsSeed;
 import org.routstr.common.settings.SettingsStore;
+import org.routstr.common.tracing.Tracing;
 import org.routstr.gateway.anthropic.MessagesHttpService;
 import org.routstr.gateway.auth.Authenticator;
 import org.routstr.gateway.auth.WalletClient;
@@ -48,6 +49,7 @@ import org.routstr.gateway.metrics.GatewayMetrics;
 import org.routstr.gateway.pricing.BtcRate;
 import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
+import org.routstr.gateway.pricing.PricingOptions;
 import org.routstr.gateway.pricing.PricingSettings;
 import org.routstr.gateway.proxy.FrontDoorHttpService;
 import org.routstr.gateway.proxy.Gate;
@@ -58,7 +60,6 @@ import org.routstr.gateway.usage.OutboxRelay;
 import org.routstr.gateway.usage.OutboxRepository;
 import org.routstr.gateway.usage.UsagePublisher;
 import org.routstr.ledger.Ledger;
-import org.routstr.common.tracing.Tracing;
 
 /**
  * Starts the gateway: configuration, database, catalog and rate, Kafka (usage events, control notices, outbox relay,
@@ -128,7 +129,8 @@ public final class Main {
         RateLimiter perKey = new RateLimiter(() -> live.current().rateLimitPerKey(), () -> live.current().rateLimitWindow(), "API key");
         RateLimiter perIp = new RateLimiter(() -> live.current().rateLimitPerIp(), () -> live.current().rateLimitWindow(),
                                             "client address");
-        Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc);
+        Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc,
+                                   PricingOptions.from(g.get("pricing")));
         MediaTokens media = MediaTokens.from(g.get("pricing"));
         ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, media, ledger,
                                                              publisher, wallet, inFlight, perKey, perIp, proxy);
@@ -175,8 +177,9 @@ public final class Main {
                 })
                 .register(info)
                 .register(proxy)
-                .register(frontDoor);
-        // no catch-all route: it would shadow the health and metrics feature; unmatched paths reach the shared 404 envelope
+                .register(frontDoor)
+                .register(proxy.customEndpoints());
+        // no GET catch-all: it would shadow the health and metrics feature; unmatched paths reach the shared 404 envelope
     }
 
     private static void onControl(ControlEvent e, Authenticator auth, Catalog catalog, BtcRate rate) {

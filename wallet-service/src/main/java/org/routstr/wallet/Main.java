@@ -28,16 +28,19 @@ import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
 import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.logs.LogShipper;
+import org.routstr.common.server.RunningService;
+import org.routstr.common.server.Servers;
 import org.routstr.common.settings.LiveSettings;
 import org.routstr.common.settings.SettingField;
 import org.routstr.common.settings.SettingsSeed;
 import org.routstr.common.settings.SettingsStore;
-import org.routstr.common.server.RunningService;
-import org.routstr.common.server.Servers;
+import org.routstr.common.tracing.Tracing;
 import org.routstr.crypto.cashu.nut13.DeterministicSecrets;
 import org.routstr.ledger.Ledger;
 import org.routstr.wallet.balance.AccountQueries;
 import org.routstr.wallet.balance.BalanceHttpService;
+import org.routstr.wallet.balance.DonateHttpService;
+import org.routstr.wallet.balance.KeyPreviews;
 import org.routstr.wallet.balance.Keys;
 import org.routstr.wallet.balance.RefundHttpService;
 import org.routstr.wallet.internal.InternalHttpService;
@@ -52,7 +55,6 @@ import org.routstr.wallet.mint.Mints;
 import org.routstr.wallet.mint.Receiver;
 import org.routstr.wallet.mint.Recovery;
 import org.routstr.wallet.mint.Sender;
-import org.routstr.common.tracing.Tracing;
 
 /**
  * Starts the wallet-service: configuration, database, the Cashu wallet (recovering unfinished mint operations first),
@@ -102,18 +104,20 @@ public final class Main {
         jobs.scheduleWithFixedDelay(() -> watch(watcher), 0, settings.invoiceWatch().toMillis(), TimeUnit.MILLISECONDS);
         Keys keys = new Keys(ledger, receiver);
         AccountQueries queries = new AccountQueries(ds);
-        var balance = new BalanceHttpService(ledger, receiver, keys, queries);
-        var refunds = new RefundHttpService(ledger, sender, keys, mints::primary, () -> live.current().childKeyCostMsat());
+        KeyPreviews previews = new KeyPreviews(ds);
+        var balance = new BalanceHttpService(ledger, receiver, keys, queries, previews);
+        var refunds = new RefundHttpService(ledger, sender, keys, mints::primary, () -> live.current().childKeyCostMsat(), previews);
         var lightning = new LightningHttpService(minter, keys);
         var internal = new InternalHttpService(settings.internalToken(), ledger, receiver, sender,
                 new Settlements(ds, settings.changeWait()), new OwnerFunds(ds, sender));
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r.addFilter(tracing.server()), balance, refunds, lightning, internal)));
+                r -> routing(r.addFilter(tracing.server()), balance, refunds, lightning, internal, new DonateHttpService(receiver))));
     }
 
     static void routing(HttpRouting.Builder routing, BalanceHttpService balance, RefundHttpService refunds,
-                        LightningHttpService lightning, InternalHttpService internal) {
-        routing.register(internal).register(refunds).register(lightning).register(balance);
+                        LightningHttpService lightning, InternalHttpService internal, DonateHttpService donate) {
+        // donate last: it answers every other /v1/balance/* path with the reference's 404
+        routing.register(internal).register(refunds).register(lightning).register(balance).register(donate);
     }
 
     /** The settings table, seeded on first start with the configured trusted mints, child-key cost and payout address. */

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.routstr.common.events.Topics;
 import org.routstr.common.events.UsageEvent;
 import org.routstr.common.json.Json;
-import org.routstr.gateway.metrics.GatewayMetrics;
 import org.routstr.common.tracing.Tracing;
+import org.routstr.gateway.metrics.GatewayMetrics;
 
 /**
  * Publishes usage events to Kafka; an event Kafka refuses or times out on goes to the outbox instead, so none is lost
