@@ -97,7 +97,7 @@ class ObservabilityTest {
         defaults.put(p + "models.0.input-usd-per-m", "2.50");
         defaults.put(p + "models.0.output-usd-per-m", "10.00");
         ServiceConfigs configs = new ServiceConfigs(Optional.empty(), shared, defaults);
-        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0");
+        Map<String, String> loopback = Map.of("server.host", "127.0.0.1", "server.port", "0", "server.internal-port", "0");
         billing = org.routstr.billing.Main.start(configs.compose(org.routstr.billing.Main.class, loopback));
         SERVICES.add(billing);
         wallet = org.routstr.wallet.Main.start(configs.compose(org.routstr.wallet.Main.class, loopback));
