@@ -12,7 +12,8 @@ import org.routstr.common.http.ApiException;
 import org.routstr.common.json.Json;
 
 /**
- * wallet-service's internal API (header {@code X-Routstr-Internal}): the owner's share and owner withdrawals. The wallet
+ * wallet-service's internal API (header {@code X-Routstr-Internal}): the owner's share and owner withdrawals (token or
+ * Lightning). The wallet
  * computes the share under its own lock; admin never moves money itself.
  */
 public final class WalletClient {
@@ -32,6 +33,11 @@ public final class WalletClient {
     /** {@code POST /internal/owner/withdraw}; the wallet's own 4xx (for example more than the owner's share) passes through. */
     public JsonNode withdraw(JsonNode body) {
         return call("POST", "/internal/owner/withdraw", body);
+    }
+
+    /** {@code POST /internal/owner/melt}: the owner's Lightning withdrawal (state paid, pending or failed). */
+    public JsonNode melt(JsonNode body) {
+        return call("POST", "/internal/owner/melt", body);
     }
 
     private JsonNode call(String method, String path, JsonNode body) {

@@ -295,4 +295,32 @@ class AdminApiTest {
         HttpResponse<String> audit = node.send(node.gw1(), "GET", "/admin/api/audit", owner, null);
         assertThat("an existing session still works", audit.statusCode(), is(200));
     }
+
+    @Test
+    @Order(10)
+    void aNip98SignatureOfTheAdminNpubLogsInOnceThroughTheFrontDoor() throws Exception {
+        String url = node.gw1() + "/admin/api/auth/nostr";
+        long now = java.time.Instant.now().getEpochSecond();
+        String header = org.routstr.admin.auth.NostrLoginTest.header(AdminNode.ADMIN_NOSTR, now, 27235, url, "POST");
+        HttpResponse<String> in = nostr(url, header);
+        assertThat(in.body(), in.statusCode(), is(200));
+        AdminNode.Session s = AdminNode.session(in);
+        HttpResponse<String> audit = node.send(node.gw1(), "GET", "/admin/api/audit", s, null);
+        assertThat(audit.body(), audit.statusCode(), is(200));
+        assertThat(audit.body(), containsString("auth.login.nostr"));
+
+        HttpResponse<String> replay = nostr(url, header);
+        assertThat(replay.body(), replay.statusCode(), is(401));
+        assertThat(replay.body(), containsString("nostr_event_replayed"));
+        HttpResponse<String> stranger = nostr(url, org.routstr.admin.auth.NostrLoginTest.header(
+                org.routstr.nostr.Keys.generate(), now, 27235, url, "POST"));
+        assertThat(stranger.body(), stranger.statusCode(), is(401));
+        assertThat(stranger.body(), containsString("nostr_key_not_admin"));
+        assertThat(nostr(url, "Bearer nothing").statusCode(), is(401));
+    }
+
+    private static HttpResponse<String> nostr(String url, String authorization) throws Exception {
+        return node.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("authorization", authorization)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

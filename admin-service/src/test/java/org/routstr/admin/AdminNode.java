@@ -39,6 +39,8 @@ final class AdminNode implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static final String INTERNAL = "admin-test-internal-token-0123";
+    /** The admin npub's key (NIP-98 login). */
+    static final org.routstr.nostr.Keys ADMIN_NOSTR = org.routstr.nostr.Keys.generate();
     final org.routstr.testmint.TestMint mint = org.routstr.testmint.TestMint.start();
     final RunningService wallet;
 
@@ -56,7 +58,8 @@ final class AdminNode implements AutoCloseable {
         // a cheap work factor keeps the many logins of the tests fast; PasswordHasherTest measures the real one
         admin = Main.start(ServiceSmoke.config(db, kafka, Map.of("admin.auth.argon2.memory-kib", "1024",
                 "admin.auth.argon2.iterations", "1", "gateway.secret-key", "test-secret",
-                "admin.wallet-url", "http://127.0.0.1:" + wallet.port(), "internal.token", INTERNAL)));
+                "admin.wallet-url", "http://127.0.0.1:" + wallet.port(), "internal.token", INTERNAL,
+                "admin.auth.nostr-npub", ADMIN_NOSTR.npub())));
         firstPassword = Authenticator.takeFirstPassword().orElseThrow();
         gateway1 = org.routstr.gateway.Main.start(ServiceSmoke.config(db, kafka, gatewayConfig()));
         gateway2 = org.routstr.gateway.Main.start(ServiceSmoke.config(db, kafka, gatewayConfig()));

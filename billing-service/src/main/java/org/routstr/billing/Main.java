@@ -21,6 +21,7 @@ import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
 import org.routstr.common.logs.JsonLogs;
+import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
 import org.routstr.common.tracing.Tracing;
@@ -54,6 +55,7 @@ public final class Main {
             Migrations.apply(config.get("db"), ds);
             Kafka.ensureTopics(kafka, settings.topicPartitions(), settings.topicReplication());
             KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
+            service.onStop(LogShipper.install(producer, "billing-service"));
             ControlBus bus = service.onStop(new ControlBus(kafka, producer));
             Tracing tracing = service.onStop(Tracing.start(config.get("tracing"), "billing-service"));
             service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create(ds), tracing).start());

@@ -16,25 +16,27 @@ import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
 import org.routstr.common.db.Migrations;
-import org.routstr.common.events.ControlEvent;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
+import org.routstr.common.settings.LiveSettings;
+import org.routstr.common.settings.SettingsStore;
 import org.routstr.discovery.announce.AnnounceHealth;
 import org.routstr.discovery.announce.Announcer;
 import org.routstr.discovery.announce.UsageReporter;
 import org.routstr.discovery.identity.IdentityDefaults;
 import org.routstr.discovery.identity.NodeRelays;
-import org.routstr.discovery.identity.SettingsIdentitySource;
+import org.routstr.discovery.identity.LiveIdentitySource;
 import org.routstr.discovery.providers.ProviderDirectory;
 import org.routstr.discovery.providers.ProvidersHttpService;
 import org.routstr.nostr.Backoff;
 import org.routstr.nostr.RelayOptions;
 
 /**
- * Starts the discovery-service: the node's identity (settings table over config), relays, the announcer, the directory
+ * Starts the discovery-service: the node's identity (the shared live settings, seeded from config), relays, the announcer, the directory
  * of other nodes, then the web server with {@code /v1/providers}, health (with the Nostr state) and metrics.
  */
 public final class Main {
@@ -59,7 +61,15 @@ public final class Main {
         DiscoverySettings settings = DiscoverySettings.from(d);
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "discovery"));
         Migrations.apply(config.get("db"), ds);
-        SettingsIdentitySource identity = new SettingsIdentitySource(ds, IdentityDefaults.from(d));
+        KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "discovery");
+        KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
+        service.onStop(LogShipper.install(producer, "discovery-service"));
+        ControlBus bus = service.onStop(new ControlBus(kafka, producer));
+        IdentityDefaults defaults = IdentityDefaults.from(d);
+        SettingsStore store = new SettingsStore(ds);
+        store.seed(LiveIdentitySource.seeds(defaults));
+        LiveSettings live = service.onStop(LiveSettings.start(store, Optional.of(bus), settings.settingsRefresh()));
+        LiveIdentitySource identity = new LiveIdentitySource(live, defaults);
         RelayOptions relayOptions = new RelayOptions(settings.relayTimeout(), settings.relayTimeout(),
                 new Backoff(settings.backoffInitial(), settings.backoffMax(), 0.2));
         NodeRelays relays = service.onStop(new NodeRelays(relayOptions, identity.current().relays()));
@@ -71,10 +81,8 @@ public final class Main {
         if (settings.usageReport()) {
             service.onStop(new UsageReporter(ds, identity::current, relays, announcer::status).start(settings.usageReportInterval()));
         }
-        KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "discovery");
-        KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
-        ControlBus bus = service.onStop(new ControlBus(kafka, producer));
-        bus.listen(e -> onControl(e, identity, announcer));
+        // the announcer re-reads the identity before it compares and publishes
+        live.onChange(s -> announcer.trigger());
         announcer.start(settings.announceInterval());
         ProvidersHttpService providers = new ProvidersHttpService(directory, identity::current, announcer::status,
                                                                   settings.providersEnabled());
@@ -86,17 +94,10 @@ public final class Main {
         routing.register(providers);
     }
 
-    private static void onControl(ControlEvent e, SettingsIdentitySource identity, Announcer announcer) {
-        if (e.type().equals("settings.changed")) {
-            // the announcer re-reads the identity before it compares and publishes
-            announcer.trigger();
-        }
-    }
-
     /** The service's own knobs ({@code discovery.*}), validated at start. */
     record DiscoverySettings(Duration announceInterval, Duration relayTimeout, Duration backoffInitial, Duration backoffMax,
                              boolean providersEnabled, Duration healthInterval, Duration healthTimeout, Duration maxAge,
-                             boolean usageReport, Duration usageReportInterval) {
+                             boolean usageReport, Duration usageReportInterval, Duration settingsRefresh) {
         static DiscoverySettings from(Config d) {
             return new DiscoverySettings(d.get("announce-interval").as(Duration.class).orElse(Duration.ofHours(24)),
                                          d.get("relay-timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
@@ -107,7 +108,8 @@ public final class Main {
                                          d.get("providers.health-timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
                                          d.get("providers.max-age").as(Duration.class).orElse(Duration.ofDays(180)),
                                          d.get("usage-report.enabled").asBoolean().orElse(false),
-                                         d.get("usage-report.interval").as(Duration.class).orElse(Duration.ofHours(1)));
+                                         d.get("usage-report.interval").as(Duration.class).orElse(Duration.ofHours(1)),
+                                         d.get("settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30)));
         }
     }
 }

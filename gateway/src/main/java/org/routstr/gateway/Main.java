@@ -113,6 +113,11 @@ public final class Main {
         BtcRate rate = new BtcRate(ds);
         rate.refresh();
         Ledger ledger = new Ledger(ds);
+        if (g.get("reserve-group.enabled").asBoolean().orElse(false)) {
+            // group commit: concurrent reservations share one transaction and commit flush (Ledger#groupReserves)
+            service.onStop(ledger.groupReserves(g.get("reserve-group.workers").asInt().orElse(2),
+                                                g.get("reserve-group.max-batch").asInt().orElse(64)));
+        }
         Optional<WalletClient> wallet = internalToken.map(t -> new WalletClient(targets.wallet(), t,
                 g.get("wallet-timeout").as(Duration.class).orElse(Duration.ofSeconds(30))));
         Authenticator auth = new Authenticator(ledger, wallet, g.get("key-cache-ttl").as(Duration.class).orElse(Duration.ofSeconds(10)));

@@ -37,7 +37,7 @@ public final class AdminGuard implements HttpService {
 
     private void guard(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
-        if (path.equals("/admin/api/auth/login")) {
+        if (path.equals("/admin/api/auth/login") || path.equals("/admin/api/auth/nostr")) {
             res.next();
             return;
         }

@@ -17,7 +17,8 @@ import org.routstr.common.http.ApiException;
 import org.routstr.common.json.Json;
 
 /**
- * {@code /admin/api/auth}: login and logout, the current session (with its CSRF token), password change, API tokens.
+ * {@code /admin/api/auth}: login (password, or NIP-98 for the admin npub) and logout, the current session (with its CSRF
+ * token), password change, API tokens.
  */
 public final class AuthHttpService implements HttpService {
     private final Authenticator auth;
@@ -31,6 +32,7 @@ public final class AuthHttpService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/login", this::login)
+                .post("/nostr", this::nostrLogin)
                 .post("/logout", this::logout)
                 .get("/session", this::session)
                 .post("/password", this::password)
@@ -46,6 +48,16 @@ public final class AuthHttpService implements HttpService {
         res.header(HeaderNames.SET_COOKIE, AdminGuard.COOKIE + "=" + l.cookie() + "; Path=/admin; HttpOnly; SameSite=Strict"
                                            + (auth.secureCookie() ? "; Secure" : ""));
         audit.write(user, "auth.login", user, null, null, Http.address(req));
+        Http.ok(req, res, Json.object().put("ok", true).put("csrf_token", l.csrf()).put("must_change_password", l.mustChangePassword()));
+    }
+
+    /** NIP-98: {@code Authorization: Nostr <base64 event>} signed by {@code admin.auth.nostr-npub}; answers like a login. */
+    private void nostrLogin(ServerRequest req, ServerResponse res) {
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        Authenticator.Login l = auth.nostrLogin(header, req.prologue().method().text(), req.path().absolute().path());
+        res.header(HeaderNames.SET_COOKIE, AdminGuard.COOKIE + "=" + l.cookie() + "; Path=/admin; HttpOnly; SameSite=Strict"
+                                           + (auth.secureCookie() ? "; Secure" : ""));
+        audit.write(Authenticator.OWNER, "auth.login.nostr", Authenticator.OWNER, null, null, Http.address(req));
         Http.ok(req, res, Json.object().put("ok", true).put("csrf_token", l.csrf()).put("must_change_password", l.mustChangePassword()));
     }
 

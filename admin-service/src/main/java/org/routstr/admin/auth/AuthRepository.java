@@ -46,6 +46,12 @@ final class AuthRepository {
                                                                        "absolute_secs", absoluteSecs)).execute();
     }
 
+    /** Records a NIP-98 event id as used (pruning old ones); false when it was used before. */
+    boolean useNostrEvent(String eventId) {
+        db.execute().createNamedDelete("nostr-event-prune").execute();
+        return db.execute().createNamedInsert("nostr-event-use").addParam("id", eventId).execute() == 1;
+    }
+
     Optional<Session> session(String idHash, long idleSecs) {
         return db.execute().createNamedGet("session-get").params(Map.of("id_hash", idHash, "idle_secs", idleSecs)).execute()
                 .map(r -> new Session(r.column("username").get(String.class), r.column("csrf_token").get(String.class),

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.routstr.common.http.ApiException;
+import org.routstr.nostr.Event;
 
 /**
  * Password login with lockout, sessions (idle and absolute expiry, one CSRF token each), password changes and API tokens.
@@ -77,10 +78,31 @@ public final class Authenticator {
             throw ApiException.unauthorized("invalid_credentials", "Invalid user name or password");
         }
         repo.clearFailures(userKey, addrKey);
+        return newSession(username, user.get().mustChange());
+    }
+
+    /**
+     * Logs the owner in with a NIP-98 {@code Authorization: Nostr …} header signed by {@code admin.auth.nostr-npub}; each
+     * signed event works once. 404 when Nostr login is not configured, 401 for anything else wrong.
+     */
+    public Login nostrLogin(String authorization, String method, String path) {
+        String admin = settings.nostrPubkey().orElseThrow(() -> new ApiException(404, "invalid_request_error", "nostr_login_disabled",
+                "Nostr login is not configured (admin.auth.nostr-npub)"));
+        Event e = Nip98.verify(authorization, method, path, Instant.now().getEpochSecond());
+        if (!e.pubkey().equals(admin)) {
+            throw ApiException.unauthorized("nostr_key_not_admin", "The event is not signed by the node's admin npub");
+        }
+        if (!repo.useNostrEvent(e.id())) {
+            throw ApiException.unauthorized("nostr_event_replayed", "This signed event was used before; sign a new one");
+        }
+        return newSession(OWNER, repo.user(OWNER).map(AuthRepository.User::mustChange).orElse(false));
+    }
+
+    private Login newSession(String username, boolean mustChange) {
         String cookie = randomToken(32);
         String csrf = randomToken(24);
         repo.createSession(sha256(cookie), username, csrf, settings.absolute().toSeconds());
-        return new Login(cookie, csrf, user.get().mustChange());
+        return new Login(cookie, csrf, mustChange);
     }
 
     /** The admin of a session cookie, if the session is live (its idle clock restarts). */

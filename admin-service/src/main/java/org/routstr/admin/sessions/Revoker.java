@@ -16,9 +16,9 @@ import org.routstr.ledger.DebitKind;
 import org.routstr.ledger.Ledger;
 
 /**
- * Revokes a key: status {@code revoked} and its available balance taken by one ledger entry (idempotent by key hash), so
- * it becomes the operator's (Your Balance = wallet − user balances), in one transaction; then {@code key.revoked} makes
- * every gateway drop its cached entry. Plain JDBC here: the ledger needs the transaction's own connection.
+ * Revokes a key: status {@code revoked} and its available balance taken by one {@code forfeit} ledger entry (idempotent by
+ * key hash), so it becomes the operator's (Your Balance = wallet − user balances), in one transaction; what its requests
+ * in flight hold is forfeited as they settle (V120); then {@code key.revoked} makes every gateway drop its cached entry. Plain JDBC here: the ledger needs the transaction's own connection.
  */
 final class Revoker {
     private final DataSource ds;
@@ -55,8 +55,8 @@ final class Revoker {
             }
             long taken = 0;
             if (!child) {
-                DebitResult d = ledger.debit(c, hash, Optional.empty(), DebitKind.WITHDRAWAL, "revoke:" + hash,
-                                             "revoked by the operator: the remaining balance goes to the operator");
+                DebitResult d = ledger.debit(c, hash, Optional.empty(), DebitKind.FORFEIT, "revoke:" + hash,
+                                             "revoked by the operator: the available balance goes to the operator");
                 taken = switch (d) {
                     case DebitResult.Debited x -> x.msat();
                     case DebitResult.Duplicate x -> 0;

@@ -26,7 +26,8 @@ import org.routstr.ledger.Ledger;
 
 /**
  * {@code /admin/api/sessions}: API keys by hash (never the key) with search (hash prefix), status filter, sort and paging;
- * one key with its recent requests; revoke (audited).
+ * one key with its recent requests (reservation, cost, and billing's per-request model, HTTP status and tokens once
+ * settled); revoke (audited).
  */
 public final class SessionsHttpService implements HttpService {
     private static final Set<String> STATUSES = Set.of("", "active", "expired", "revoked");
@@ -84,7 +85,10 @@ public final class SessionsHttpService implements HttpService {
                     .put("cost_msat", q.column("charged_msat").asOptional().map(v -> ((Number) v).longValue()).orElse(null))
                     .put("status", q.column("status").get(String.class)).put("created_at", time(q, "created_at"))
                     .put("finished_at", time(q, "finished_at"))
-                    .put("memo", q.column("memo").asOptional().map(String::valueOf).orElse(null));
+                    .put("memo", q.column("memo").asOptional().map(String::valueOf).orElse(null))
+                    .put("model", q.column("model").asOptional().map(String::valueOf).orElse(null))
+                    .put("http_status", optionalLong(q, "http_status")).put("input_tokens", optionalLong(q, "input_tokens"))
+                    .put("output_tokens", optionalLong(q, "output_tokens")).put("cached_tokens", optionalLong(q, "cached_tokens"));
         }
         Http.ok(req, res, body);
     }
@@ -105,6 +109,10 @@ public final class SessionsHttpService implements HttpService {
                 .put("spent_msat", num(r, "spent_msat")).put("requests", num(r, "requests"))
                 .put("status", r.column("status").get(String.class)).put("created_at", time(r, "created_at"))
                 .put("expires_at", time(r, "expires_at")).put("valid_until", time(r, "valid_until"));
+    }
+
+    private static Long optionalLong(DbRow r, String c) {
+        return r.column(c).asOptional().map(v -> ((Number) v).longValue()).orElse(null);
     }
 
     private static long num(DbRow r, String c) {

@@ -17,8 +17,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.routstr.common.events.UsageEvent;
 
 /**
- * The idempotent consumer's SQL: applies a batch of usage events and stores the consumer offsets in the caller's
- * transaction, and reads the offsets back on partition assignment.
+ * The idempotent consumer's SQL: applies a batch of usage events (and records each request's usage) and stores the
+ * consumer offsets in the caller's transaction, and reads the offsets back on partition assignment.
  */
 final class SettlementRepository {
     private SettlementRepository() {
@@ -69,10 +69,44 @@ final class SettlementRepository {
             ps.setArray(7, c.createArrayOf("int8", output));
             ps.setArray(8, c.createArrayOf("int8", cached));
             ps.setArray(9, c.createArrayOf("timestamptz", at));
+            Applied applied;
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Applied(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7));
+                applied = new Applied(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7));
             }
+            recordRequests(c, events, ids, models, input, output, cached, at);
+            return applied;
+        }
+    }
+
+    /** One row per request for the Sessions tab's recent requests (V122); a request seen before keeps its first row. */
+    private static void recordRequests(Connection c, List<Usage> events, Object[] ids, Object[] models, Object[] input,
+                                       Object[] output, Object[] cached, Object[] at) throws SQLException {
+        int n = events.size();
+        Object[] keys = new Object[n];
+        Object[] statuses = new Object[n];
+        Object[] costs = new Object[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = events.get(i).event().keyHash();
+            statuses[i] = events.get(i).event().status();
+            costs[i] = events.get(i).event().costMsat();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO billing_request_usage (request_id, key_hash, model, status, input_tokens, output_tokens, cached_tokens,
+                                                   cost_msat, at)
+                SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::int[], ?::int8[], ?::int8[], ?::int8[], ?::int8[],
+                                     ?::timestamptz[])
+                ON CONFLICT (request_id) DO NOTHING""")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids));
+            ps.setArray(2, c.createArrayOf("text", keys));
+            ps.setArray(3, c.createArrayOf("text", models));
+            ps.setArray(4, c.createArrayOf("int4", statuses));
+            ps.setArray(5, c.createArrayOf("int8", input));
+            ps.setArray(6, c.createArrayOf("int8", output));
+            ps.setArray(7, c.createArrayOf("int8", cached));
+            ps.setArray(8, c.createArrayOf("int8", costs));
+            ps.setArray(9, c.createArrayOf("timestamptz", at));
+            ps.executeUpdate();
         }
     }
 

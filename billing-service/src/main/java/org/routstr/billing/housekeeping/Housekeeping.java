@@ -105,15 +105,28 @@ public final class Housekeeping implements AutoCloseable {
      * detected, but it cannot charge either: its reservation is settled or released for good.
      */
     public int pruneProcessed() {
+        return prune("""
+                DELETE FROM billing_processed_events
+                 WHERE request_id IN (SELECT request_id FROM billing_processed_events
+                                       WHERE processed_at < now() - make_interval(secs => ?)
+                                       LIMIT ? FOR UPDATE SKIP LOCKED)""");
+    }
+
+    /** Deletes per-request usage rows (the Sessions tab's recent requests) older than the same retention; returns how many. */
+    public int pruneRequestUsage() {
+        return prune("""
+                DELETE FROM billing_request_usage
+                 WHERE request_id IN (SELECT request_id FROM billing_request_usage
+                                       WHERE at < now() - make_interval(secs => ?)
+                                       LIMIT ? FOR UPDATE SKIP LOCKED)""");
+    }
+
+    private int prune(String sql) {
         int total = 0;
         int n;
         do {
             n = Db.withConnection(ds, c -> {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        DELETE FROM billing_processed_events
-                         WHERE request_id IN (SELECT request_id FROM billing_processed_events
-                                               WHERE processed_at < now() - make_interval(secs => ?)
-                                               LIMIT ? FOR UPDATE SKIP LOCKED)""")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setDouble(1, retention.toSeconds());
                     ps.setInt(2, BATCH);
                     return ps.executeUpdate();
@@ -128,10 +141,10 @@ public final class Housekeeping implements AutoCloseable {
         try {
             int reset = resetLimits();
             List<String> expired = expireKeys();
-            int pruned = pruneProcessed();
+            int pruned = pruneProcessed() + pruneRequestUsage();
             if (reset > 0 || !expired.isEmpty() || pruned > 0) {
                 LOG.log(Level.INFO, "housekeeping: " + reset + " limit windows reset, " + expired.size() + " keys expired, "
-                                    + pruned + " old processed events pruned");
+                                    + pruned + " old processed events and request usage rows pruned");
             }
         } catch (DbException e) {
             LOG.log(Level.WARNING, "housekeeping failed, retrying next run: " + e.getMessage());

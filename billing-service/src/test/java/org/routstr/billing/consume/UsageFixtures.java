@@ -184,7 +184,7 @@ public final class UsageFixtures {
             long balances = scalar(c, "SELECT coalesce(sum(balance_msat), 0) FROM accounts WHERE parent_hash IS NULL");
             long charges = scalar(c, "SELECT coalesce(-sum(amount_msat), 0) FROM ledger WHERE kind = 'charge' "
                                      + "OR (kind = 'adjustment' AND amount_msat < 0)");
-            long out = scalar(c, "SELECT coalesce(-sum(amount_msat), 0) FROM ledger WHERE kind IN ('refund', 'withdrawal')");
+            long out = scalar(c, "SELECT coalesce(-sum(amount_msat), 0) FROM ledger WHERE kind IN ('refund', 'withdrawal', 'forfeit')");
             long negative = scalar(c, "SELECT count(*) FROM accounts WHERE balance_msat < reserved_msat");
             return deposits == balances + charges + out && negative == 0 ? "ok"
                     : "deposits " + deposits + " != balances " + balances + " + charges " + charges + " + refunds " + out

@@ -80,6 +80,22 @@ class HousekeepingTest {
         assertThat(count(ds, "SELECT count(*) FROM billing_processed_events WHERE request_id = '" + recent + "'"), is(1L));
     }
 
+    @Test
+    void prunesPerRequestUsageRowsOlderThanTheRetention(DataSource ds, KafkaSettings kafka) {
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        String key = UsageFixtures.newKeyHash();
+        exec(ds, "INSERT INTO billing_request_usage (request_id, key_hash, model, status, input_tokens, output_tokens, cached_tokens,"
+                 + " cost_msat, at) VALUES ('" + old + "', '" + key + "', 'm', 200, 1, 2, 0, 5, now() - interval '31 days'), ('"
+                 + recent + "', '" + key + "', 'm', 200, 1, 2, 0, 5, now() - interval '29 days')");
+        try (KafkaProducer<String, byte[]> p = Kafka.producer(kafka);
+             Housekeeping jobs = new Housekeeping(ds, new ControlBus(kafka, p), Duration.ofHours(1), Duration.ofDays(30))) {
+            assertThat(jobs.pruneRequestUsage(), is(1));
+            assertThat("idempotent", jobs.pruneRequestUsage(), is(0));
+        }
+        assertThat(count(ds, "SELECT count(*) FROM billing_request_usage WHERE key_hash = '" + key + "'"), is(1L));
+    }
+
     private static long count(DataSource ds, String sql) {
         return Db.withConnection(ds, c -> {
             try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {

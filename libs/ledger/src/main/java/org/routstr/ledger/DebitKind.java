@@ -4,7 +4,7 @@ package org.routstr.ledger;
  * Why money leaves an account.
  */
 public enum DebitKind {
-    REFUND, WITHDRAWAL;
+    REFUND, WITHDRAWAL, FORFEIT;
 
     String sql() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,9 +22,29 @@ import org.routstr.common.db.Db;
  */
 public final class Ledger {
     private final DataSource ds;
+    private volatile ReserveGroup group;
 
     public Ledger(DataSource ds) {
         this.ds = Objects.requireNonNull(ds);
+    }
+
+    /**
+     * From now on, concurrent {@link #reserve(UUID, String, long)} calls share transactions (group commit, see
+     * {@link ReserveGroup}): the same outcomes, one commit flush for all that wait together. Close to go back to one
+     * transaction per reservation.
+     */
+    public AutoCloseable groupReserves(int workers, int maxBatch) {
+        ReserveGroup g = new ReserveGroup(this, ds, workers, maxBatch);
+        group = g;
+        return () -> {
+            group = null;
+            g.close();
+        };
+    }
+
+    /** Several reservations in one statement and one transaction, each decided as alone; the results in the order given. */
+    public List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
+        return requests.isEmpty() ? List.of() : ReserveGroup.all(ds, requests);
     }
 
     /** Opens an empty account for a key hash; false when it exists already. */
@@ -71,7 +92,13 @@ public final class Ledger {
 
     /** Reserves the worst-case cost of a request in one round trip. Idempotent by reservation id. */
     public ReserveResult reserve(UUID reservationId, String keyHash, long msat) {
-        return Db.withConnection(ds, c -> reserve(c, reservationId, keyHash, msat));
+        ReserveGroup g = group;
+        ReserveRequest r = new ReserveRequest(reservationId, keyHash, msat);
+        return g == null ? reserveAlone(r) : g.reserve(r);
+    }
+
+    ReserveResult reserveAlone(ReserveRequest r) {
+        return Db.withConnection(ds, c -> reserve(c, r.id(), r.keyHash(), r.msat()));
     }
 
     /** {@link #reserve(UUID, String, long)} on the given connection. */

@@ -56,7 +56,8 @@ public final class InternalHttpService implements HttpService {
                 .post("/internal/x-cashu/redeem", (req, res) -> redeem(req, res, "x-cashu", "amount_msat"))
                 .post("/internal/x-cashu/change", this::change)
                 .get("/internal/owner/balance", (req, res) -> Http.ok(req, res, owner.report()))
-                .post("/internal/owner/withdraw", this::withdraw);
+                .post("/internal/owner/withdraw", this::withdraw)
+                .post("/internal/owner/melt", this::melt);
     }
 
     private void guard(ServerRequest req) {
@@ -118,6 +119,36 @@ public final class InternalHttpService implements HttpService {
         String unit = body.path("unit").asText("sat");
         Issued i = owner.withdraw(amount, unit, mint);
         Http.ok(req, res, Json.object().put("token", i.token().orElseThrow()).put("mint_url", i.mintUrl()).put("amount", i.amount()));
+    }
+
+    /**
+     * {@code {destination, amount?, mint_url?, idempotency_key}}: the owner's Lightning withdrawal; answers the payout's state
+     * ({@code paid}, {@code pending}, {@code failed}) with amount and fee in sat. A repeat of the key answers the first one.
+     */
+    private void melt(ServerRequest req, ServerResponse res) {
+        JsonNode body = Http.body(req);
+        String key = body.path("idempotency_key").asText("");
+        if (!key.matches("[A-Za-z0-9_.:-]{1,100}")) {
+            throw ApiException.badRequest("invalid_idempotency_key", "idempotency_key must be 1 to 100 characters [A-Za-z0-9_.:-]");
+        }
+        String destination = body.path("destination").asText("").strip();
+        if (destination.isEmpty() || destination.length() > 2000) {
+            throw ApiException.badRequest("invalid_destination", "destination must be a Lightning address, LNURL-pay URL or bolt11 invoice");
+        }
+        Optional<Long> amount = body.hasNonNull("amount") ? Optional.of(body.path("amount").asLong(0)) : Optional.empty();
+        if (amount.isPresent() && amount.get() <= 0) {
+            throw ApiException.badRequest("invalid_amount", "amount must be a whole number of sats above 0");
+        }
+        Issued i = owner.melt(key, destination, amount, body.path("mint_url").asText(receiver.primaryMint()));
+        String state = switch (i.state()) {
+            case "issued" -> "paid";
+            case "pending" -> "pending";
+            default -> "failed";
+        };
+        ObjectNode n = Json.object().put("id", i.id()).put("state", state).put("amount", i.amount()).put("fee", i.fee())
+                .put("unit", i.unit()).put("mint_url", i.mintUrl()).put("destination", i.recipient().orElse(""));
+        i.error().ifPresent(e -> n.put("error", e));
+        Http.ok(req, res, n);
     }
 
     private static UUID uuid(String s) {

@@ -1,6 +1,8 @@
 package org.routstr.wallet.mint;
 
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +28,8 @@ import org.routstr.crypto.cashu.nut08.BlankOutputs;
 /**
  * Pays a debited payout to a Lightning address: the invoice is for the amount minus a fee budget
  * (max(1 %, 2) + 1 sat, like the reference), our proofs are claimed and NUT-08 blank outputs get reserved counters before
- * the melt, so a lost answer is settled from the melt quote's state and a restore of the fee change.
+ * the melt, so a lost answer is settled from the melt quote's state and a restore of the fee change. The operator's own
+ * Lightning withdrawals ({@link OwnerMelts}) melt the same way.
  */
 final class Melter {
     private static final System.Logger LOG = System.getLogger(Melter.class.getName());
@@ -74,28 +77,32 @@ final class Melter {
     private Optional<Operation> claim(Issued row, MeltQuoteResponse quote) {
         Map<String, Long> fees = mints.feesPpk(row.mintUrl());
         MintKeyset active = mints.activeKeyset(row.mintUrl(), "sat");
-        long need = quote.amount() + quote.feeReserve();
-        return Db.inTransaction(ds, c -> {
-            List<Proof> available = ProofRepository.lockUnspent(c, row.mintUrl(), "sat");
-            ProofSelector.Selection sel;
-            try {
-                sel = ProofSelector.select(available, need, k -> fees.getOrDefault(k, 0L));
-            } catch (InsufficientFundsException e) {
-                return Optional.<Operation>empty();
-            }
-            int blanks = Math.max(BlankOutputs.count(sel.total() - sel.fee() - quote.amount()), 1);
-            List<Long> amounts = Outputs.blankAmounts(blanks);
-            long start = ProofRepository.reserveCounters(c, row.mintUrl(), active.id(), blanks);
-            Operation op = new Operation(UUID.randomUUID(), "melt", row.mintUrl(), "sat", active.id(), start, amounts, 0,
-                    sel.proofs(), Optional.empty(), Optional.of(quote.quote()), Optional.empty());
-            ProofRepository.insertOperation(c, op, mints.lease());
-            ProofRepository.setState(c, sel.proofs(), "unspent", "pending", op.id());
-            OutRepository.operation(c, row.id(), op.id(), row.mintUrl());
-            return Optional.of(op);
-        });
+        return Db.inTransaction(ds, c -> claim(c, row.id(), row.mintUrl(), quote, fees, active));
     }
 
-    private void melt(Operation op, MeltQuoteResponse quote) {
+    /** Claims proofs covering the quote's amount and fee reserve for payout {@code rowId}, in the caller's transaction. */
+    Optional<Operation> claim(Connection c, String rowId, String mint, MeltQuoteResponse quote, Map<String, Long> fees,
+                              MintKeyset active) throws SQLException {
+        long need = quote.amount() + quote.feeReserve();
+        List<Proof> available = ProofRepository.lockUnspent(c, mint, "sat");
+        ProofSelector.Selection sel;
+        try {
+            sel = ProofSelector.select(available, need, k -> fees.getOrDefault(k, 0L));
+        } catch (InsufficientFundsException e) {
+            return Optional.empty();
+        }
+        int blanks = Math.max(BlankOutputs.count(sel.total() - sel.fee() - quote.amount()), 1);
+        List<Long> amounts = Outputs.blankAmounts(blanks);
+        long start = ProofRepository.reserveCounters(c, mint, active.id(), blanks);
+        Operation op = new Operation(UUID.randomUUID(), "melt", mint, "sat", active.id(), start, amounts, 0,
+                sel.proofs(), Optional.empty(), Optional.of(quote.quote()), Optional.empty());
+        ProofRepository.insertOperation(c, op, mints.lease());
+        ProofRepository.setState(c, sel.proofs(), "unspent", "pending", op.id());
+        OutRepository.operation(c, rowId, op.id(), mint);
+        return Optional.of(op);
+    }
+
+    void melt(Operation op, MeltQuoteResponse quote) {
         CashuWallet w = mints.wallet(op.mintUrl());
         try {
             CashuWallet.MeltResult r = w.melt(quote, op.inputs(),
@@ -142,11 +149,20 @@ final class Melter {
             }
             ProofRepository.setState(c, op.inputs(), "pending", "spent", op.id());
             ProofRepository.insertProofs(c, op.mintUrl(), op.unit(), change, op.id());
-            if (row.isPresent()) {
+            if (row.isPresent() && row.get().kind().equals(OwnerMelts.KIND)) {
+                // the operator's melt: the invoice was the amount; what the inputs lost beyond it is the fee
+                long fee = sum(op.inputs()) - sum(change) - row.get().amount();
+                OutRepository.issued(c, row.get().id(), null, row.get().amount());
+                OutRepository.fee(c, row.get().id(), fee);
+            } else if (row.isPresent()) {
                 long paid = row.get().amount() - (Math.max((row.get().amount() + 99) / 100, 2) + 1);
                 OutRepository.issued(c, row.get().id(), null, paid);
             }
             return null;
         });
+    }
+
+    private static long sum(List<Proof> proofs) {
+        return proofs.stream().mapToLong(Proof::amount).sum();
     }
 }

@@ -89,6 +89,14 @@ final class OutRepository {
         }
     }
 
+    static void fee(Connection c, String id, long fee) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE wallet_tokens_out SET fee = ? WHERE id = ?")) {
+            ps.setLong(1, fee);
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     static boolean failed(Connection c, String id, String error) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE wallet_tokens_out SET state = 'failed', error = ?, updated_at = now() WHERE id = ? AND state = 'pending'""")) {
@@ -135,6 +143,7 @@ final class OutRepository {
     private static Issued row(ResultSet rs) throws SQLException {
         return new Issued(rs.getString("id"), rs.getString("kind"), Optional.ofNullable(rs.getString("account_hash")),
                 rs.getString("state"), Optional.ofNullable(rs.getString("token")), rs.getLong("amount"), rs.getString("unit"),
-                rs.getString("mint_url"), rs.getLong("debited_msat"), Optional.ofNullable(rs.getString("recipient")));
+                rs.getString("mint_url"), rs.getLong("debited_msat"), Optional.ofNullable(rs.getString("recipient")),
+                rs.getLong("fee"), Optional.ofNullable(rs.getString("error")));
     }
 }

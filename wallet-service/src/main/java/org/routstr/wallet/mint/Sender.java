@@ -55,6 +55,11 @@ public final class Sender {
         return new Melter(ds, mints, lnurl, this);
     }
 
+    /** The operator's Lightning withdrawals. */
+    public OwnerMelts ownerMelts() {
+        return new OwnerMelts(ds, mints, lnurl, melter());
+    }
+
     public String primaryMint() {
         return mints.primary();
     }

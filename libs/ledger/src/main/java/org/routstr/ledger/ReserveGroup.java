@@ -1,0 +1,143 @@
+package org.routstr.ledger;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import javax.sql.DataSource;
+
+import org.routstr.common.db.Db;
+import org.routstr.common.db.DbException;
+
+/**
+ * Group commit of reservations: concurrent {@link Ledger#reserve} calls queue here and each worker takes all that are
+ * waiting (up to {@code maxBatch}) into one statement, one transaction and one commit flush. Each reservation is still
+ * decided by {@code ledger_reserve} exactly as alone (the calls run one after another in that transaction, each seeing
+ * the ones before it), so no rule changes: a caller returns only once its reservation is committed. Nothing waits for a
+ * batch to fill: a lone request goes at once, and requests group only while a commit is under way. Batches are sorted by
+ * key (one lock order); a batch that fails as a whole (a deadlock, a lost connection) is retried one reservation at a time.
+ */
+final class ReserveGroup implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ReserveGroup.class.getName());
+    private static final String SQL = "SELECT r.n, ledger_reserve(r.id, r.k, r.a) FROM unnest(?::uuid[], ?::text[], ?::bigint[])"
+                                      + " WITH ORDINALITY AS r(id, k, a, n)";
+    private final Ledger ledger;
+    private final DataSource ds;
+    private final int maxBatch;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean closed;
+
+    private record Pending(ReserveRequest r, CompletableFuture<ReserveResult> done) {
+    }
+
+    ReserveGroup(Ledger ledger, DataSource ds, int workers, int maxBatch) {
+        if (workers < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("reserve group workers and batch size must be positive");
+        }
+        this.ledger = ledger;
+        this.ds = ds;
+        this.maxBatch = maxBatch;
+        for (int i = 0; i < workers; i++) {
+            this.workers.add(Thread.ofPlatform().daemon().name("reserve-group-" + i).start(this::loop));
+        }
+    }
+
+    ReserveResult reserve(ReserveRequest r) {
+        if (closed) {
+            return ledger.reserveAlone(r);
+        }
+        Pending p = new Pending(r, new CompletableFuture<>());
+        queue.add(p);
+        if (closed && queue.remove(p)) { // closed while queueing: no worker may take it any more
+            alone(p);
+        }
+        try {
+            return p.done().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
+    /** Several reservations in one statement and transaction; the results in the order given. */
+    static List<ReserveResult> all(DataSource ds, List<ReserveRequest> rs) {
+        return Db.withConnection(ds, c -> all(c, rs));
+    }
+
+    private static List<ReserveResult> all(Connection c, List<ReserveRequest> rs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SQL)) {
+            ps.setArray(1, c.createArrayOf("uuid", rs.stream().map(ReserveRequest::id).toArray()));
+            ps.setArray(2, c.createArrayOf("text", rs.stream().map(ReserveRequest::keyHash).toArray()));
+            ps.setArray(3, c.createArrayOf("bigint", rs.stream().map(ReserveRequest::msat).toArray()));
+            ReserveResult[] out = new ReserveResult[rs.size()];
+            try (ResultSet set = ps.executeQuery()) {
+                while (set.next()) {
+                    out[(int) set.getLong(1) - 1] = ReserveResult.of(set.getString(2));
+                }
+            }
+            for (ReserveResult x : out) {
+                if (x == null) {
+                    throw new SQLException("ledger_reserve returned fewer rows than reservations");
+                }
+            }
+            return List.of(out);
+        }
+    }
+
+    private void loop() {
+        while (!closed) {
+            List<Pending> batch = new ArrayList<>();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            run(batch);
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(this::alone);
+    }
+
+    private void run(List<Pending> batch) {
+        if (batch.size() == 1) {
+            alone(batch.getFirst());
+            return;
+        }
+        batch.sort(Comparator.comparing((Pending p) -> p.r().keyHash()));
+        List<ReserveResult> results;
+        try {
+            results = all(ds, batch.stream().map(Pending::r).toList());
+        } catch (DbException | IllegalStateException e) {
+            LOG.log(Level.WARNING, "group reserve of " + batch.size() + " failed (" + e.getMessage() + "); one at a time");
+            batch.forEach(this::alone);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(results.get(i));
+        }
+    }
+
+    private void alone(Pending p) {
+        try {
+            p.done().complete(ledger.reserveAlone(p.r()));
+        } catch (RuntimeException e) {
+            p.done().completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        workers.forEach(Thread::interrupt);
+    }
+}
