@@ -32,6 +32,7 @@ import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
@@ -50,7 +51,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        RunningService service = start(Config.create());
+        Config config = Config.create();
+        JsonLogs.configure(config.get("log"), "admin-service");
+        RunningService service = start(config);
         // standalone (no launcher banner): the one-time password goes to the console once, never to the log
         Authenticator.takeFirstPassword().ifPresent(p -> System.out.println(
                 "admin-service: no admin password was set; one-time password for user 'admin': " + p

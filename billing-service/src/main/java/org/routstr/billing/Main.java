@@ -20,9 +20,11 @@ import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
+import org.routstr.common.tracing.Tracing;
 
 /**
  * Starts the billing-service: database, the settlement consumer, the orphan sweep, the BTC rate and the housekeeping jobs,
@@ -36,7 +38,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        RunningService service = start(Config.create());
+        Config config = Config.create();
+        JsonLogs.configure(config.get("log"), "billing-service");
+        RunningService service = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "billing-shutdown"));
         LOG.log(Level.INFO, "billing-service listening on port " + service.port());
     }
@@ -53,7 +57,8 @@ public final class Main {
             KafkaProducer<String, byte[]> producer = service.onStop(Kafka.producer(kafka));
             service.onStop(LogShipper.install(producer, "billing-service"));
             ControlBus bus = service.onStop(new ControlBus(kafka, producer));
-            service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create()).start());
+            Tracing tracing = service.onStop(Tracing.start(config.get("tracing"), "billing-service"));
+            service.onStop(new UsageConsumer(ds, kafka, settings.consumer(), SettlementMetrics.create(ds), tracing).start());
             service.onStop(OrphanSweeper.watching(ds, settings.orphanAfter(), settings.orphanSweepInterval(), kafka,
                                                   settings.consumer().group(), settings.consumer().topic()).start());
             service.onStop(new RateRefresher(ds, bus, settings.rate()).start());

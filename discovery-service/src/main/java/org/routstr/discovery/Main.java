@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.db.Db;
 import org.routstr.common.db.DbSettings;
 import org.routstr.common.db.Migrations;
@@ -46,7 +47,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        RunningService service = start(Config.create());
+        Config config = Config.create();
+        JsonLogs.configure(config.get("log"), "discovery-service");
+        RunningService service = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "discovery-shutdown"));
         LOG.log(Level.INFO, "discovery-service listening on port " + service.port());
     }

@@ -24,6 +24,7 @@ import org.routstr.common.http.RequestIds;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.logs.LogShipper;
 import org.routstr.common.server.RunningService;
 import org.routstr.common.server.Servers;
@@ -31,6 +32,7 @@ import org.routstr.common.settings.LiveSettings;
 import org.routstr.common.settings.SettingField;
 import org.routstr.common.settings.SettingsSeed;
 import org.routstr.common.settings.SettingsStore;
+import org.routstr.common.tracing.Tracing;
 import org.routstr.gateway.anthropic.MessagesHttpService;
 import org.routstr.gateway.auth.Authenticator;
 import org.routstr.gateway.auth.WalletClient;
@@ -43,6 +45,7 @@ import org.routstr.gateway.cors.Cors;
 import org.routstr.gateway.info.InfoHttpService;
 import org.routstr.gateway.info.NodeInfo;
 import org.routstr.gateway.limits.RateLimiter;
+import org.routstr.gateway.metrics.GatewayMetrics;
 import org.routstr.gateway.pricing.BtcRate;
 import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
@@ -70,7 +73,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        RunningService service = start(Config.create());
+        Config config = Config.create();
+        JsonLogs.configure(config.get("log"), "gateway");
+        RunningService service = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "gateway-shutdown"));
         LOG.log(Level.INFO, "gateway listening on port " + service.port());
     }
@@ -89,6 +94,7 @@ public final class Main {
         Optional<String> internalToken = config.get("internal.token").asString().filter(s -> !s.isBlank());
         Duration refreshEvery = g.get("refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(60));
 
+        Tracing tracing = service.onStop(Tracing.start(config.get("tracing"), "gateway"));
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "gateway"));
         Migrations.apply(config.get("db"), ds);
         KafkaSettings kafka = KafkaSettings.from(config.get("kafka"), "gateway");
@@ -103,6 +109,7 @@ public final class Main {
         catalogRepository.seed(seeds);
         Catalog catalog = new Catalog(catalogRepository);
         catalog.refresh();
+        GatewayMetrics.providers(catalog.models().stream().map(r -> r.provider().slug()).distinct().toList());
         BtcRate rate = new BtcRate(ds);
         rate.refresh();
         Ledger ledger = new Ledger(ds);
@@ -123,6 +130,7 @@ public final class Main {
                                        publisher::kafkaUp).start());
         InFlight inFlight = service.onStop(new InFlight(ledger, g.get("heartbeat-interval").as(Duration.class)
                 .orElse(Duration.ofSeconds(15))).start());
+        GatewayMetrics.gauges(inFlight::count, inFlight::reservedMsat, outbox::size);
         RateLimiter perKey = new RateLimiter(() -> live.current().rateLimitPerKey(), () -> live.current().rateLimitWindow(), "API key");
         RateLimiter perIp = new RateLimiter(() -> live.current().rateLimitPerIp(), () -> live.current().rateLimitWindow(),
                                             "client address");
@@ -136,7 +144,7 @@ public final class Main {
                 new Gate(auth, catalog, ledger, publisher, wallet, inFlight, perKey, perIp), pricer, media, proxy);
         InfoHttpService info = new InfoHttpService(catalog, pricer, () -> NodeInfo.of(live.current(), version));
         FrontDoorHttpService frontDoor = new FrontDoorHttpService(targets, proxy.upstreamTimeout());
-        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.addFilter(cors).register(messages), info, proxyService,
+        return service.server(Servers.start(config.get("server"), Optional.of(ds), r -> routing(r.addFilter(tracing.server()).addFilter(cors).register(messages), info, proxyService,
                                                                                                   frontDoor)));
     }
 
@@ -160,6 +168,7 @@ public final class Main {
     static void routing(HttpRouting.Builder routing, InfoHttpService info, ProxyHttpService proxy, FrontDoorHttpService frontDoor) {
         routing.addFilter((chain, req, res) -> {
                     RequestIds.assignFresh(req, res);
+                    res.whenSent(() -> GatewayMetrics.response(res.status().code()));
                     chain.proceed();
                 })
                 .error(WalletException.class, (req, res, e) -> {

@@ -26,13 +26,15 @@ import org.routstr.common.db.Migrations;
 import org.routstr.common.kafka.ControlBus;
 import org.routstr.common.kafka.Kafka;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.logs.JsonLogs;
 import org.routstr.common.logs.LogShipper;
+import org.routstr.common.server.RunningService;
+import org.routstr.common.server.Servers;
 import org.routstr.common.settings.LiveSettings;
 import org.routstr.common.settings.SettingField;
 import org.routstr.common.settings.SettingsSeed;
 import org.routstr.common.settings.SettingsStore;
-import org.routstr.common.server.RunningService;
-import org.routstr.common.server.Servers;
+import org.routstr.common.tracing.Tracing;
 import org.routstr.crypto.cashu.nut13.DeterministicSecrets;
 import org.routstr.ledger.Ledger;
 import org.routstr.wallet.balance.AccountQueries;
@@ -45,6 +47,7 @@ import org.routstr.wallet.internal.InternalHttpService;
 import org.routstr.wallet.internal.OwnerFunds;
 import org.routstr.wallet.internal.Settlements;
 import org.routstr.wallet.lightning.LightningHttpService;
+import org.routstr.wallet.metrics.WalletMetrics;
 import org.routstr.wallet.mint.ExpiryRefunds;
 import org.routstr.wallet.mint.InvoiceWatcher;
 import org.routstr.wallet.mint.Minter;
@@ -65,7 +68,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        RunningService service = start(Config.create());
+        Config config = Config.create();
+        JsonLogs.configure(config.get("log"), "wallet-service");
+        RunningService service = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "wallet-shutdown"));
         LOG.log(Level.INFO, "wallet-service listening on port " + service.port());
     }
@@ -74,6 +79,7 @@ public final class Main {
     public static RunningService start(Config config) {
         WalletSettings settings = WalletSettings.from(config);
         RunningService service = new RunningService("wallet-service");
+        Tracing tracing = service.onStop(Tracing.start(config.get("tracing"), "wallet-service"));
         HikariDataSource ds = service.onStop(Db.pool(DbSettings.from(config.get("db")), "wallet"));
         Migrations.apply(config.get("db"), ds);
         Ledger ledger = new Ledger(ds);
@@ -84,6 +90,7 @@ public final class Main {
         LiveSettings live = service.onStop(LiveSettings.start(seededStore(ds, config.get("wallet"), settings), Optional.of(bus),
                 config.get("wallet.settings-refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(30))));
         Mints mints = new Mints(settings, () -> live.current().mints(), seed(ds, settings.mnemonic()));
+        WalletMetrics.start(ds, mints.trusted());
         Receiver receiver = new Receiver(ds, ledger, mints);
         Sender sender = new Sender(ds, ledger, mints);
         Minter minter = new Minter(ds, ledger, mints);
@@ -104,7 +111,7 @@ public final class Main {
         var internal = new InternalHttpService(settings.internalToken(), ledger, receiver, sender,
                 new Settlements(ds, settings.changeWait()), new OwnerFunds(ds, sender));
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r, balance, refunds, lightning, internal, new DonateHttpService(receiver))));
+                r -> routing(r.addFilter(tracing.server()), balance, refunds, lightning, internal, new DonateHttpService(receiver))));
     }
 
     static void routing(HttpRouting.Builder routing, BalanceHttpService balance, RefundHttpService refunds,

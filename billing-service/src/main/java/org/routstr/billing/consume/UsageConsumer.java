@@ -40,6 +40,7 @@ import org.routstr.common.db.DbException;
 import org.routstr.common.events.UsageEvent;
 import org.routstr.common.json.Json;
 import org.routstr.common.kafka.KafkaSettings;
+import org.routstr.common.tracing.Tracing;
 
 /**
  * The settlement loop: polls usage events in batches and applies each batch, together with the partitions' next offsets,
@@ -52,6 +53,7 @@ public final class UsageConsumer implements AutoCloseable {
     private final KafkaSettings kafka;
     private final ConsumerSettings settings;
     private final Consumer<Batch> listener;
+    private final Tracing tracing;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private final ExecutorService workers;
@@ -69,6 +71,12 @@ public final class UsageConsumer implements AutoCloseable {
     }
 
     public UsageConsumer(DataSource ds, KafkaSettings kafka, ConsumerSettings settings, Consumer<Batch> listener) {
+        this(ds, kafka, settings, listener, Tracing.off());
+    }
+
+    /** As above; each settled event whose record carries a {@code traceparent} gets a settlement span in its trace. */
+    public UsageConsumer(DataSource ds, KafkaSettings kafka, ConsumerSettings settings, Consumer<Batch> listener, Tracing tracing) {
+        this.tracing = tracing;
         this.ds = ds;
         this.kafka = kafka;
         this.settings = settings;
@@ -203,7 +211,9 @@ public final class UsageConsumer implements AutoCloseable {
     }
 
     private void apply(ConsumerRecords<String, byte[]> records, List<TopicPartition> group) {
+        long started = System.nanoTime();
         List<Usage> batch = new ArrayList<>();
+        List<org.apache.kafka.common.header.Headers> headers = new ArrayList<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         Map<TopicPartition, Long> first = new HashMap<>();
         for (TopicPartition tp : group) {
@@ -212,6 +222,9 @@ public final class UsageConsumer implements AutoCloseable {
             next.put(tp, rs.getLast().offset() + 1);
             for (ConsumerRecord<String, byte[]> r : rs) {
                 parse(r).ifPresent(batch::add);
+                if (tracing.on()) {
+                    headers.add(r.headers());
+                }
             }
         }
         try {
@@ -222,6 +235,7 @@ public final class UsageConsumer implements AutoCloseable {
             });
             long now = System.currentTimeMillis();
             committed.putAll(next);
+            tracing.spans("settle usage", tracing.extract(headers), started);
             if (a.unknown() > 0 || a.notActive() > 0) {
                 LOG.log(Level.INFO, "usage batch: " + a.unknown() + " unknown and " + a.notActive()
                                     + " inactive reservations recorded and skipped");

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.routstr.common.http.ApiException;
 import org.routstr.common.json.Json;
+import org.routstr.common.tracing.Tracing;
 
 /**
  * Calls wallet-service's internal API (contract 1): redeem a Cashu bearer token, redeem an X-Cashu token, fetch the change.
@@ -22,7 +23,7 @@ public final class WalletClient {
     private final String internalToken;
 
     public WalletClient(String baseUrl, String internalToken, Duration timeout) {
-        this.client = WebClient.builder().baseUri(baseUrl).readTimeout(timeout).connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = WebClient.builder().addService(Tracing.propagation()).baseUri(baseUrl).readTimeout(timeout).connectTimeout(Duration.ofSeconds(5)).build();
         this.internalToken = internalToken;
     }
 

@@ -104,7 +104,7 @@ public final class Gate {
 
     /** Marks the reservation in flight (heartbeats) until {@link #done}. */
     public void start(PaidRequest p) {
-        inFlight.add(p.reservation());
+        inFlight.add(p.reservation(), p.reservedMsat());
     }
 
     /** Ends a request: stops heartbeats; when nothing was metered (an exception), releases it as a 500. */

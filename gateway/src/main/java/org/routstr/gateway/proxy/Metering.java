@@ -15,6 +15,7 @@ import org.routstr.gateway.auth.Caller;
 import org.routstr.gateway.auth.WalletClient;
 import org.routstr.gateway.auth.WalletException;
 import org.routstr.gateway.catalog.Route;
+import org.routstr.gateway.metrics.GatewayMetrics;
 import org.routstr.gateway.pricing.Cost;
 import org.routstr.gateway.usage.UsagePublisher;
 import org.routstr.ledger.Account;
@@ -56,6 +57,8 @@ final class Metering {
     }
 
     void served(PaidRequest p, Route r, int status, Cost cost) {
+        GatewayMetrics.request(p.endpoint(), p.model(), r.provider().slug(), status);
+        GatewayMetrics.charged(p.model(), cost.totalMsat());
         publisher.publish(new UsageEvent(UsageEvent.SCHEMA, p.reservation().toString(), p.caller().billingHash(), p.caller().keyHash(),
                                          p.model(), r.provider().slug(), p.endpoint(), status, p.reservedMsat(), cost.totalMsat(),
                                          cost.usage().input(), cost.usage().output(), cost.usage().cached(),
@@ -68,6 +71,7 @@ final class Metering {
      * charging it as an orphan.
      */
     void nothingServed(PaidRequest p, int status) {
+        GatewayMetrics.request(p.endpoint(), p.model(), "", status);
         try {
             release(p);
         } finally {

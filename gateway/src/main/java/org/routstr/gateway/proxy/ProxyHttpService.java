@@ -25,6 +25,7 @@ import org.routstr.gateway.auth.WalletClient;
 import org.routstr.gateway.catalog.Catalog;
 import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.limits.RateLimiter;
+import org.routstr.gateway.metrics.GatewayMetrics;
 import org.routstr.gateway.pricing.Budget;
 import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
@@ -165,13 +166,15 @@ public final class ProxyHttpService implements HttpService {
 
     private void serve(PaidRequest p, ServerResponse res, Supplier<Outcome> send) {
         boolean metered = false;
-        inFlight.add(p.reservation());
+        inFlight.add(p.reservation(), p.reservedMsat());
         try {
+            long sent = System.nanoTime();
             Outcome o = send.get();
             switch (o) {
                 case Outcome.Served s -> {
                     metered = true;
                     responder.respond(p, s, res);
+                    GatewayMetrics.upstreamDuration(s.route().provider().slug(), System.nanoTime() - sent);
                 }
                 case Outcome.Rejected r -> {
                     metered = true;

@@ -16,7 +16,9 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
+import org.routstr.common.tracing.Tracing;
 import org.routstr.gateway.catalog.Route;
+import org.routstr.gateway.metrics.GatewayMetrics;
 
 /**
  * Sends a request to the routes of a model in order, failing over on connection errors, timeouts, 5xx, 429 and the
@@ -34,6 +36,7 @@ final class UpstreamClient {
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.upstreamTimeout())
                 .followRedirects(false)
+                .addService(Tracing.propagation())
                 .build();
     }
 
@@ -65,16 +68,20 @@ final class UpstreamClient {
             Headers.copyUpstream(headers, req);
             r.provider().apiKey().ifPresent(k -> req.header(HeaderNames.AUTHORIZATION, "Bearer " + k));
             HttpClientResponse res;
+            long sent = System.nanoTime();
             try {
                 res = submit.apply(r, req);
             } catch (UncheckedIOException | IllegalStateException e) {
                 LOG.log(Level.WARNING, "upstream " + r.provider().slug() + " unreachable: " + e.getMessage());
+                GatewayMetrics.failover(r.provider().slug());
                 continue;
             }
+            GatewayMetrics.timeToFirstByte(r.provider().slug(), System.nanoTime() - sent);
             Optional<Outcome> o = classify(r, res);
             if (o.isPresent()) {
                 return o.get();
             }
+            GatewayMetrics.failover(r.provider().slug());
             lastStatus = Optional.of(res.status().code());
             retryAfter = res.headers().first(HeaderNames.RETRY_AFTER);
             rateLimit = RateLimitHeaders.of(res.headers());

@@ -3,7 +3,7 @@ package org.routstr.gateway.usage;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +16,7 @@ import org.routstr.ledger.Ledger;
  */
 public final class InFlight implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InFlight.class.getName());
-    private final Set<UUID> ids = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, Long> ids = new ConcurrentHashMap<>();
     private final Ledger ledger;
     private final Duration interval;
     private volatile boolean closed;
@@ -33,7 +33,12 @@ public final class InFlight implements AutoCloseable {
     }
 
     public void add(UUID id) {
-        ids.add(id);
+        add(id, 0);
+    }
+
+    /** A reservation of {@code msat} now being served (its msat shows in the in-flight gauge until {@link #remove}). */
+    public void add(UUID id, long msat) {
+        ids.put(id, msat);
     }
 
     public void remove(UUID id) {
@@ -42,8 +47,22 @@ public final class InFlight implements AutoCloseable {
 
     /** Heartbeats the current set once. */
     public int beat() {
-        List<UUID> now = List.copyOf(ids);
+        List<UUID> now = List.copyOf(ids.keySet());
         return now.isEmpty() ? 0 : ledger.heartbeat(now);
+    }
+
+    /** How many reservations are being served. */
+    public long count() {
+        return ids.size();
+    }
+
+    /** The msat they reserve. */
+    public long reservedMsat() {
+        long sum = 0;
+        for (long v : ids.values()) {
+            sum += v;
+        }
+        return sum;
     }
 
     private void loop() {

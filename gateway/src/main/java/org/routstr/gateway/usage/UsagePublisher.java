@@ -11,6 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.routstr.common.events.Topics;
 import org.routstr.common.events.UsageEvent;
 import org.routstr.common.json.Json;
+import org.routstr.common.tracing.Tracing;
+import org.routstr.gateway.metrics.GatewayMetrics;
 
 /**
  * Publishes usage events to Kafka; an event Kafka refuses or times out on goes to the outbox instead, so none is lost
@@ -44,10 +46,13 @@ public final class UsagePublisher {
         byte[] payload = Json.bytes(e);
         if (kafkaDown) {
             outbox.add(e.requestId(), e.accountHash(), payload);
+            GatewayMetrics.outboxed();
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(Topics.USAGE, e.accountHash(), payload), (md, err) -> {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.USAGE, e.accountHash(), payload);
+            Tracing.inject(record.headers());
+            producer.send(record, (md, err) -> {
                 if (err != null) {
                     toOutbox(e, payload, err);
                 }
@@ -77,6 +82,8 @@ public final class UsagePublisher {
     }
 
     private void toOutbox(UsageEvent e, byte[] payload, Exception cause) {
+        GatewayMetrics.publishError();
+        GatewayMetrics.outboxed();
         if (!kafkaDown) {
             kafkaDown = true;
             LOG.log(Level.WARNING, "Kafka is not taking usage events (" + cause.getMessage()

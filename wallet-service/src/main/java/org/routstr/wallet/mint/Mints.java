@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import org.routstr.common.metrics.Meters;
 import org.routstr.crypto.cashu.CashuException;
 import org.routstr.crypto.cashu.client.CashuWallet;
 import org.routstr.crypto.cashu.client.MintClient;
@@ -14,6 +15,7 @@ import org.routstr.crypto.cashu.nut01.MintKeyset;
 import org.routstr.crypto.cashu.nut02.Fees;
 import org.routstr.crypto.cashu.nut02.KeysetInfo;
 import org.routstr.wallet.WalletSettings;
+import org.routstr.wallet.metrics.WalletMetrics;
 
 /**
  * The mints this node talks to: the trusted ones (the first is primary) and, for foreign-mint swaps, any other;
@@ -78,7 +80,8 @@ public final class Mints {
     }
 
     private MintClient.Builder client(String url) {
-        return MintClient.builder(url).connectTimeout(Duration.ofSeconds(3)).readTimeout(settings.mintTimeout()).maxAttempts(2);
+        return MintClient.builder(url).connectTimeout(Duration.ofSeconds(3)).readTimeout(settings.mintTimeout()).maxAttempts(2)
+                .service(WalletMetrics.mintCalls(label(url)));
     }
 
     private static <V> Map<String, V> lru() {
@@ -88,6 +91,11 @@ public final class Mints {
                 return size() > FOREIGN_CACHE + 8;
             }
         });
+    }
+
+    /** The metrics label of a mint: its origin when trusted, else {@code foreign} (client-chosen URLs are unbounded). */
+    public String label(String url) {
+        return isTrusted(url) ? Meters.origin(url) : "foreign";
     }
 
     public String primary() {

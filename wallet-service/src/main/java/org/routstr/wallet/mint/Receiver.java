@@ -10,6 +10,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.routstr.common.db.Db;
+import org.routstr.common.http.ApiException;
 import org.routstr.common.keys.ApiKeys;
 import org.routstr.crypto.cashu.Amounts;
 import org.routstr.crypto.cashu.CashuException;
@@ -27,6 +28,7 @@ import org.routstr.crypto.cashu.nut01.MintKeyset;
 import org.routstr.crypto.cashu.nut07.ProofState;
 import org.routstr.crypto.cashu.nut07.ProofStateValue;
 import org.routstr.ledger.Ledger;
+import org.routstr.wallet.metrics.WalletMetrics;
 
 /**
  * Redeems tokens exactly once: the token's row and the NUT-13 counters of the new outputs are committed before the swap,
@@ -96,13 +98,25 @@ public final class Receiver {
         String token = clean(rawToken);
         Token t = decode(token);
         target.spec().map(AccountSpec::refundAddress).ifPresent(this::checkRefundAddress);
+        String mint = mints.label(t.mint());
+        try {
+            return receive(token, t, target, mint);
+        } catch (ApiException e) {
+            WalletMetrics.redemption(mint, e.code(), 0);
+            throw e;
+        }
+    }
+
+    private Received receive(String token, Token t, Target target, String mint) {
         String hash = ApiKeys.hash(token);
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (true) {
             Optional<TokenIn> prior = Db.withConnection(ds, c -> TokenRepository.find(c, hash, false));
             if (prior.isPresent() && !prior.get().state().equals("failed")) {
                 if (prior.get().state().equals("credited")) {
-                    return replay(prior.get(), token, target);
+                    Received r = replay(prior.get(), token, target);
+                    WalletMetrics.redemption(mint, "replay", 0);
+                    return r;
                 }
                 if (System.currentTimeMillis() > deadline) {
                     throw RedeemErrors.of("cashu_redemption_pending");
@@ -116,6 +130,7 @@ public final class Receiver {
             }
             Optional<Received> done = start(t, token, hash, target);
             if (done.isPresent()) {
+                WalletMetrics.redemption(mint, "ok", done.get().creditedMsat());
                 return done.get();
             }
         }

@@ -28,6 +28,7 @@ import org.routstr.crypto.cashu.nut07.ProofStateValue;
 import org.routstr.ledger.DebitKind;
 import org.routstr.ledger.DebitResult;
 import org.routstr.ledger.Ledger;
+import org.routstr.wallet.metrics.WalletMetrics;
 
 /**
  * Pays users out in ecash: the debit and the leased issued-token row commit together (idempotency key = the row id),
@@ -131,7 +132,9 @@ public final class Sender {
             return find(id);
         }
         deliver(find(id).orElseThrow());
-        return find(id);
+        Optional<Issued> out = find(id);
+        out.ifPresent(i -> WalletMetrics.payout(mints.label(i.mintUrl()), i.state(), i.debitedMsat()));
+        return out;
     }
 
     /** Drives a debited payout to its mint: a token, or a melt to its Lightning address. */

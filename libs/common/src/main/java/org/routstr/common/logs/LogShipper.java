@@ -24,7 +24,7 @@ import org.routstr.common.json.Json;
  */
 public final class LogShipper extends Handler {
     private static final AtomicReference<LogShipper> INSTALLED = new AtomicReference<>();
-    private static final Pattern REQUEST_ID = Pattern.compile("request_id=([0-9a-fA-F-]{36})");
+    static final Pattern REQUEST_ID = Pattern.compile("request_id=([0-9a-fA-F-]{36})");
     private static final Map<String, String> SERVICES = Map.of("gateway", "gateway", "wallet", "wallet-service",
             "billing", "billing-service", "admin", "admin-service", "discovery", "discovery-service");
     private static final ThreadLocal<Boolean> SHIPPING = ThreadLocal.withInitial(() -> false);
@@ -76,11 +76,16 @@ public final class LogShipper extends Handler {
     }
 
     private String service(String logger) {
-        String[] parts = logger.split("\\.");
-        return parts.length > 2 && SERVICES.containsKey(parts[2]) ? SERVICES.get(parts[2]) : fallbackService;
+        return serviceOf(logger, fallbackService);
     }
 
-    private static String format(java.util.logging.LogRecord r) {
+    /** The service of a logger under {@code org.routstr.<service>}, else {@code fallback}. */
+    static String serviceOf(String logger, String fallback) {
+        String[] parts = logger.split("\\.");
+        return parts.length > 2 && SERVICES.containsKey(parts[2]) ? SERVICES.get(parts[2]) : fallback;
+    }
+
+    static String format(java.util.logging.LogRecord r) {
         String msg = r.getMessage() == null ? "" : r.getMessage();
         if (r.getParameters() != null && r.getParameters().length > 0) {
             try {
@@ -93,7 +98,7 @@ public final class LogShipper extends Handler {
         return t == null ? msg : msg + " | " + t.getClass().getName() + ": " + t.getMessage();
     }
 
-    private static String level(Level l) {
+    static String level(Level l) {
         int v = l.intValue();
         return v >= Level.SEVERE.intValue() ? "error" : v >= Level.WARNING.intValue() ? "warning" : v >= Level.INFO.intValue() ? "info"
                 : "debug";

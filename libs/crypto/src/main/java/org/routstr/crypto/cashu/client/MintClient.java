@@ -49,6 +49,9 @@ public final class MintClient {
         if (b.dnsResolver != null) {
             web0.dnsResolver(b.dnsResolver);
         }
+        if (b.service != null) {
+            web0.addService(b.service);
+        }
         WebClient web = web0.build();
         this.http = new MintHttp(web, url, b.readTimeout, b.maxAttempts, b.retryBackoff);
         this.meltTimeout = b.meltTimeout;
@@ -179,6 +182,7 @@ public final class MintClient {
         private Duration retryBackoff = Duration.ofMillis(200);
         private int maxAttempts = 3;
         private io.helidon.webclient.spi.DnsResolver dnsResolver;
+        private io.helidon.webclient.spi.WebClientService service;
 
         private Builder(String url) {
             this.url = url;
@@ -220,6 +224,12 @@ public final class MintClient {
         /** Resolves (and may refuse) the mint's host at every connect, for example to keep client-chosen mints public. */
         public Builder dnsResolver(io.helidon.webclient.spi.DnsResolver resolver) {
             this.dnsResolver = Objects.requireNonNull(resolver);
+            return this;
+        }
+
+        /** Wraps every call to the mint (metrics, tracing). */
+        public Builder service(io.helidon.webclient.spi.WebClientService s) {
+            this.service = Objects.requireNonNull(s);
             return this;
         }
 
