@@ -27,14 +27,17 @@ final class Audit {
     static Audit of(Cluster cluster, Chaos chaos, List<Faults.Window> downs, long graceMs) throws SQLException {
         Audit a = new Audit();
         try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), "postgres", "")) {
-            long deposits = one(c, "SELECT coalesce(sum(amount_msat), 0) FROM ledger WHERE kind = 'deposit'");
+            // a payout that failed after its debit is given back as a deposit 'out-revert:…': a reversal, not money in
+            long reverts = one(c, "SELECT coalesce(sum(amount_msat), 0) FROM ledger WHERE kind = 'deposit' AND idem_key LIKE 'out-revert:%'");
+            long deposits = one(c, "SELECT coalesce(sum(amount_msat), 0) FROM ledger WHERE kind = 'deposit'") - reverts;
             long charges = -one(c, "SELECT coalesce(sum(amount_msat), 0) FROM ledger WHERE kind = 'charge'");
-            long refunds = -one(c, "SELECT coalesce(sum(amount_msat), 0) FROM ledger WHERE kind = 'refund'");
+            long refunds = -one(c, "SELECT coalesce(sum(amount_msat), 0) FROM ledger WHERE kind = 'refund'") - reverts;
             long withdrawals = -one(c, "SELECT coalesce(sum(amount_msat), 0) FROM ledger WHERE kind = 'withdrawal'");
             long adjustments = one(c, "SELECT coalesce(sum(amount_msat), 0) FROM ledger WHERE kind = 'adjustment'");
             long balances = one(c, "SELECT coalesce(sum(balance_msat), 0) FROM accounts WHERE parent_hash IS NULL");
             a.put("deposits_msat", deposits).put("balances_msat", balances).put("charges_msat", charges)
-                    .put("refunds_msat", refunds).put("withdrawals_msat", withdrawals).put("adjustments_msat", adjustments);
+                    .put("refunds_msat", refunds).put("withdrawals_msat", withdrawals).put("adjustments_msat", adjustments)
+                    .put("failed_payouts_given_back_msat", reverts);
             if (deposits + adjustments != balances + charges + refunds + withdrawals) {
                 a.problems.add("deposits + adjustments != balances + charges + refunds + withdrawals: " + (deposits + adjustments)
                                + " vs " + (balances + charges + refunds + withdrawals));
@@ -46,10 +49,24 @@ final class Audit {
             if (taken + lightning != deposits) {
                 a.problems.add("tokens taken at the mint + Lightning paid != ledger deposits: " + (taken + lightning) + " vs " + deposits);
             }
-            long back = chaos.received.stream().mapToLong(Chaos::msat).sum();
-            a.put("payout_tokens_received_msat", back);
-            if (back > refunds) {
-                a.problems.add("the client got more back than the ledger paid out: " + back + " > " + refunds);
+            long issuedDebits = one(c, "SELECT coalesce(sum(debited_msat), 0) FROM wallet_tokens_out WHERE state = 'issued'");
+            a.put("payouts_issued_debited_msat", issuedDebits);
+            if (issuedDebits != refunds + withdrawals) {
+                a.problems.add("issued payouts' debits != net refunds + withdrawals: " + issuedDebits + " vs " + (refunds + withdrawals));
+            }
+            java.util.Set<String> issued = new java.util.HashSet<>();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT token FROM wallet_tokens_out WHERE state = 'issued' AND token IS NOT NULL")) {
+                while (rs.next()) {
+                    issued.add(rs.getString(1));
+                }
+            }
+            java.util.Set<String> got = new java.util.HashSet<>(chaos.received);
+            long back = got.stream().mapToLong(Chaos::msat).sum();
+            long stray = got.stream().filter(t -> !issued.contains(t)).count();
+            a.put("payout_tokens_received_msat", back).put("payout_tokens_received_not_issued", stray);
+            if (stray != 0) {
+                a.problems.add(stray + " payout tokens reached the client without an issued payout (paid twice?)");
             }
             long held = heldAtMint(cluster, c);
             a.put("node_proofs_unspent_at_mint_msat", held);
@@ -74,6 +91,8 @@ final class Audit {
                     .put("orphans_real_cost_msat", one(c, "SELECT coalesce(sum(reconciled_cost), 0) FROM billing_orphans"))
                     .put("typical_chat_charge_msat", one(c, "SELECT coalesce(percentile_disc(0.5) WITHIN GROUP (ORDER BY -amount_msat), 0) "
                                                            + "FROM ledger WHERE kind = 'charge' AND amount_msat < 0"));
+            // every chat of the run is the same request, so an orphan's real cost is the typical chat's
+            a.put("orphans_estimated_real_cost_msat", a.figures.get("orphans_swept") * a.figures.get("typical_chat_charge_msat"));
         }
         long outside = 0;
         for (Chaos.FiveXx f : chaos.fiveXx) {

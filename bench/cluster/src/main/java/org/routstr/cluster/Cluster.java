@@ -27,16 +27,22 @@ public final class Cluster implements AutoCloseable {
     public static final String MODEL = "standin-gpt";
     public static final String INTERNAL_TOKEN = "cluster-internal-token-0123456789";
     private final Path dir;
-    private final int dbPort;
+    private int dbPort;
     private EmbeddedDatabase db;
-    private final KafkaProcess kafka;
-    private final TestMint mint;
-    private final StandinUpstream upstream;
+    private KafkaProcess kafka;
+    private TestMint mint;
+    private StandinUpstream upstream;
     private final List<ServiceProcess> gateways = new ArrayList<>();
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Thread stopHook = new Thread(this::close, "cluster-stop");
+    private boolean closed;
 
-    private Cluster(Path dir, int gatewayCount, Map<String, String> extra) {
+    private Cluster(Path dir) {
         this.dir = dir;
+        Runtime.getRuntime().addShutdownHook(stopHook); // Ctrl-C stops every process this started
+    }
+
+    private void boot(int gatewayCount, Map<String, String> extra) {
         db = EmbeddedDatabase.start(Optional.of(dir.resolve("postgres")), freePort(), true);
         dbPort = db.port();
         db.createDatabase("routstr");
@@ -48,7 +54,8 @@ public final class Cluster implements AutoCloseable {
         int admin = freePort();
         int discovery = freePort();
         List<String> jvm = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
-                                   "-Xlog:disable", "-Xlog:all=error:stderr");
+                                   "-XX:TieredStopAtLevel=1", "-Xlog:disable", "-Xlog:all=error:stderr",
+                                   "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
         for (int i = 0; i < 2; i++) {
             Map<String, String> c = new HashMap<>(common);
             c.put("billing.consumer.instance-id", "cluster-billing-" + i);
@@ -70,11 +77,11 @@ public final class Cluster implements AutoCloseable {
         }
         // one service first: it applies the migrations, so the others do not queue on Flyway's lock
         services.getFirst().launch();
-        services.getFirst().awaitReady(180_000);
+        services.getFirst().awaitReady(300_000);
         List<ServiceProcess> rest = new ArrayList<>(services.subList(1, services.size()));
         rest.addAll(gateways);
         rest.forEach(ServiceProcess::launch);
-        CompletableFuture.allOf(rest.stream().map(s -> CompletableFuture.runAsync(() -> s.awaitReady(240_000)))
+        CompletableFuture.allOf(rest.stream().map(s -> CompletableFuture.runAsync(() -> s.awaitReady(300_000)))
                 .toArray(CompletableFuture[]::new)).join();
     }
 
@@ -85,7 +92,14 @@ public final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Cluster(dir, gateways, extra);
+        Cluster c = new Cluster(dir);
+        try {
+            c.boot(gateways, extra);
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
     }
 
     private Map<String, String> commonConfig(Map<String, String> extra) {
@@ -102,8 +116,8 @@ public final class Cluster implements AutoCloseable {
         m.put("wallet.allowed-hosts", "127.0.0.1,localhost");
         m.put("wallet.recovery-interval", "PT2S");
         m.put("billing.fixed-usd-per-btc", "100000");
-        m.put("billing.orphan-after", "PT8S");
-        m.put("billing.orphan-sweep-interval", "PT2S");
+        m.put("billing.orphan-after", "PT30S");
+        m.put("billing.orphan-sweep-interval", "PT3S");
         m.put("billing.consumer.session-timeout", "PT6S");
         m.put("gateway.heartbeat-interval", "PT1S");
         m.put("gateway.outbox-interval", "PT0.5S");
@@ -174,14 +188,28 @@ public final class Cluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopHook);
+        } catch (IllegalStateException shuttingDown) {
+            // called by the hook itself
+        }
         List<ServiceProcess> all = processes();
         java.util.Collections.reverse(all);
         all.parallelStream().forEach(ServiceProcess::stop);
-        kafka.stop();
-        upstream.close();
-        mint.close();
-        db.close();
+        for (AutoCloseable r : new AutoCloseable[] {kafka, upstream, mint, db}) {
+            try {
+                if (r != null) {
+                    r.close();
+                }
+            } catch (Exception e) {
+                System.err.println("cluster: stopping " + r + " failed: " + e);
+            }
+        }
     }
 
     static int freePort() {

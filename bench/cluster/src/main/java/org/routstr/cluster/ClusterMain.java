@@ -44,8 +44,6 @@ public final class ClusterMain {
             System.exit(r.clean() ? 0 : 1);
         }
         Cluster cluster = Cluster.start(dir, gateways, Map.of());
-        Thread hook = new Thread(cluster::close, "cluster-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("cluster up (data and logs in " + dir + "):\n" + cluster.describe());
         Chaos chaos = new Chaos(cluster);
         chaos.createKeys(2);
@@ -55,6 +53,7 @@ public final class ClusterMain {
             System.out.println("running; Ctrl-C stops every process above");
             new CountDownLatch(1).await();
         }
+        cluster.close();
     }
 
     /** Revocation, price and BTC-rate changes as admin and billing make them (the row, then the control notice). */
