@@ -6,7 +6,8 @@
 #
 #   bench/cluster/run.sh [gateways]                  figures, then stop
 #   bench/cluster/run.sh [gateways] --hold           figures, then keep running until Ctrl-C
-#   bench/cluster/run.sh [gateways] --chaos OPS KILLS DB   the chaos run (DB true: one PostgreSQL restart too)
+#   bench/cluster/run.sh [gateways] --chaos OPS KILLS DB [MINUTES]   the chaos run (DB true: one PostgreSQL restart
+#                                                   too; the load stops after MINUTES, default 40, if OPS are not done)
 #   bench/cluster/run.sh 3 --chaos 100000 10 true    the long version
 set -euo pipefail
 cd "$(dirname "$0")/../.."

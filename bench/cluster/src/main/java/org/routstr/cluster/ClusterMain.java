@@ -24,7 +24,7 @@ import org.routstr.common.kafka.KafkaSettings;
  * {@code bench/cluster/run.sh}: starts the cluster, prints where everything is, measures how fast a key revocation, a
  * price change and a BTC-rate change reach every gateway and the chat throughput through 1..N gateways; then either
  * waits for Ctrl-C ({@code --hold}) or runs the chaos run ({@code --chaos ops kills db}), and stops everything it started.
- * Arguments: {@code [gateways] [--hold | --chaos <ops> <kills> <db:true|false>]}.
+ * Arguments: {@code [gateways] [--hold | --chaos <ops> <kills> <db:true|false> [<max load minutes, 40>]]}.
  */
 public final class ClusterMain {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -39,7 +39,8 @@ public final class ClusterMain {
         if (a.contains("--chaos")) {
             int i = a.indexOf("--chaos");
             ChaosRun.Result r = ChaosRun.run(dir, new ChaosRun.Settings(gateways, 50, Integer.parseInt(a.get(i + 1)), 64,
-                    Integer.parseInt(a.get(i + 2)), Boolean.parseBoolean(a.get(i + 3)), Duration.ofMinutes(40), 17));
+                    Integer.parseInt(a.get(i + 2)), Boolean.parseBoolean(a.get(i + 3)),
+                    Duration.ofMinutes(a.size() > i + 4 ? Long.parseLong(a.get(i + 4)) : 40), 17));
             System.out.println(r.report());
             System.exit(r.clean() ? 0 : 1);
         }

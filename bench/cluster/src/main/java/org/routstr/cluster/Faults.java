@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The fault injector: {@code kills} {@code kill -9}s of random service processes (each restarted at once), one Kafka
+ * The fault injector: {@code kills} {@code kill -9}s of random service processes (every other one a gateway; each
+ * restarted at once), one Kafka
  * broker restart and optionally one PostgreSQL restart, spread evenly over {@code spanMs}. Each fault is a window (from
  * the fault until the process serves again) in which 5xx answers are expected.
  */
@@ -32,7 +33,8 @@ final class Faults {
     Thread start(long spanMs) {
         List<Runnable> plan = new ArrayList<>();
         for (int i = 0; i < kills; i++) {
-            plan.add(this::killOne);
+            boolean gateway = i % 2 == 0; // every other kill hits a gateway, so the orphan rule is exercised
+            plan.add(() -> killOne(gateway));
         }
         plan.add(Math.min(plan.size(), 1 + kills / 2), this::restartBroker);
         if (database) {
@@ -47,8 +49,8 @@ final class Faults {
         });
     }
 
-    private void killOne() {
-        List<ServiceProcess> all = cluster.processes();
+    private void killOne(boolean gateway) {
+        List<ServiceProcess> all = gateway ? cluster.gateways() : cluster.processes();
         ServiceProcess p = all.get(random.nextInt(all.size()));
         long from = System.currentTimeMillis();
         long pid = p.pid();
