@@ -47,6 +47,7 @@ import org.routstr.gateway.limits.SharedWindows;
 import org.routstr.gateway.pricing.BtcRate;
 import org.routstr.gateway.pricing.MediaTokens;
 import org.routstr.gateway.pricing.Pricer;
+import org.routstr.gateway.pricing.PricingOptions;
 import org.routstr.gateway.pricing.PricingSettings;
 import org.routstr.gateway.proxy.FrontDoorHttpService;
 import org.routstr.gateway.proxy.Gate;
@@ -123,7 +124,8 @@ public final class Main {
                                              "API key", windows);
         RateLimiter perIp = new RateLimiter(() -> live.current().rateLimitPerIp(), () -> live.current().rateLimitWindow(),
                                             "client address", windows);
-        Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc);
+        Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc,
+                                   PricingOptions.from(g.get("pricing")));
         MediaTokens media = MediaTokens.from(g.get("pricing"));
         ProxyHttpService proxyService = new ProxyHttpService(auth, catalog, pricer, media, ledger,
                                                              publisher, wallet, inFlight, perKey, perIp, proxy);
@@ -169,8 +171,9 @@ public final class Main {
                 })
                 .register(info)
                 .register(proxy)
-                .register(frontDoor);
-        // no catch-all route: it would shadow the health and metrics feature; unmatched paths reach the shared 404 envelope
+                .register(frontDoor)
+                .register(proxy.customEndpoints());
+        // no GET catch-all: it would shadow the health and metrics feature; unmatched paths reach the shared 404 envelope
     }
 
     private static void onControl(ControlEvent e, Authenticator auth, Catalog catalog, BtcRate rate) {

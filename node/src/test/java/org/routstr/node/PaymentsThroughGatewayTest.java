@@ -219,7 +219,6 @@ class PaymentsThroughGatewayTest {
     @Order(3)
     void cashuBearerTwiceRedeemsOnceAndSpendsFromOneAccount() throws Exception {
         String token = mint.mintToken(400);
-        String hash = ApiKeys.hash(token);
         long proofsBefore = unspentProofsMsat();
         HttpResponse<String> first = post("/v1/chat/completions", CHAT, "Authorization", "Bearer " + token);
         assertThat(first.body(), first.statusCode(), is(200));
@@ -230,6 +229,10 @@ class PaymentsThroughGatewayTest {
         long cost2 = Long.parseLong(second.headers().firstValue("X-Routstr-Cost-Msats").orElseThrow());
         assertThat(cost1, greaterThan(0L));
         assertThat(cost2, greaterThan(0L));
+        // the token became an sk- key (issue 20): its account is that key's
+        String key = Json.mapper().readTree(get("/v1/balance/info", "Authorization", "Bearer " + token).body()).path("api_key").asText();
+        assertThat(key, startsWith("sk-"));
+        String hash = ApiKeys.hash(key);
 
         awaitSettled(hash);
         Account a = ledger.account(hash).orElseThrow();

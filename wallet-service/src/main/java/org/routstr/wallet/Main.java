@@ -37,6 +37,8 @@ import org.routstr.crypto.cashu.nut13.DeterministicSecrets;
 import org.routstr.ledger.Ledger;
 import org.routstr.wallet.balance.AccountQueries;
 import org.routstr.wallet.balance.BalanceHttpService;
+import org.routstr.wallet.balance.DonateHttpService;
+import org.routstr.wallet.balance.KeyPreviews;
 import org.routstr.wallet.balance.Keys;
 import org.routstr.wallet.balance.RefundHttpService;
 import org.routstr.wallet.internal.InternalHttpService;
@@ -95,18 +97,20 @@ public final class Main {
         jobs.scheduleWithFixedDelay(() -> watch(watcher), 0, settings.invoiceWatch().toMillis(), TimeUnit.MILLISECONDS);
         Keys keys = new Keys(ledger, receiver);
         AccountQueries queries = new AccountQueries(ds);
-        var balance = new BalanceHttpService(ledger, receiver, keys, queries);
-        var refunds = new RefundHttpService(ledger, sender, keys, mints::primary, () -> live.current().childKeyCostMsat());
+        KeyPreviews previews = new KeyPreviews(ds);
+        var balance = new BalanceHttpService(ledger, receiver, keys, queries, previews);
+        var refunds = new RefundHttpService(ledger, sender, keys, mints::primary, () -> live.current().childKeyCostMsat(), previews);
         var lightning = new LightningHttpService(minter, keys);
         var internal = new InternalHttpService(settings.internalToken(), ledger, receiver, sender,
                 new Settlements(ds, settings.changeWait()), new OwnerFunds(ds, sender));
         return service.server(Servers.start(config.get("server"), Optional.of(ds),
-                r -> routing(r, balance, refunds, lightning, internal)));
+                r -> routing(r, balance, refunds, lightning, internal, new DonateHttpService(receiver))));
     }
 
     static void routing(HttpRouting.Builder routing, BalanceHttpService balance, RefundHttpService refunds,
-                        LightningHttpService lightning, InternalHttpService internal) {
-        routing.register(internal).register(refunds).register(lightning).register(balance);
+                        LightningHttpService lightning, InternalHttpService internal, DonateHttpService donate) {
+        // donate last: it answers every other /v1/balance/* path with the reference's 404
+        routing.register(internal).register(refunds).register(lightning).register(balance).register(donate);
     }
 
     /** The settings table, seeded on first start with the configured trusted mints, child-key cost and payout address. */

@@ -63,13 +63,10 @@ public final class MessagesHttpService implements HttpService {
                 .post("/v1/messages/count_tokens", this::countTokens).post("/messages/count_tokens", this::countTokens);
     }
 
+    /** A key pays: authenticated first. X-Cashu pays: the request is validated and priced before the token is redeemed. */
     private void messages(ServerRequest req, ServerResponse res) {
         String requestId = RequestIds.of(req, res);
-        Caller caller = gate.caller(req, requestId, authorization(req));
-        gate.refundUnlessServed(req, res, caller, () -> messages(req, res, requestId, caller));
-    }
-
-    private void messages(ServerRequest req, ServerResponse res, String requestId, Caller caller) {
+        Optional<Caller> byKey = gate.byKey(req, requestId, authorization(req));
         byte[] raw = Bodies.read(req, settings.maxRequestBytes());
         ObjectNode tree = Bodies.object(raw);
         String model = Bodies.model(tree);
@@ -85,7 +82,13 @@ public final class MessagesHttpService implements HttpService {
         List<Route> routes = gate.routes(model);
         Budget budget = Budget.of(promptTokens.of(tree, raw.length), OptionalLong.of(max.asLong()));
         long estimate = routes.stream().mapToLong(r -> pricer.estimate(r, budget)).max().orElseThrow();
-        PaidRequest p = gate.reserve(requestId, caller, estimate, model, ENDPOINT, stream, routes);
+        Caller caller = byKey.orElseGet(() -> gate.byToken(req, requestId, estimate, model));
+        gate.refundUnlessServed(req, res, caller, () -> serve(req, res, gate.reserve(requestId, caller, estimate, model, ENDPOINT,
+                                                                                        stream, routes), tree, stream));
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, PaidRequest p, ObjectNode tree, boolean stream) {
+        List<Route> routes = p.routes();
         boolean metered = false;
         gate.start(p);
         try {
@@ -174,18 +177,19 @@ public final class MessagesHttpService implements HttpService {
         sink.finish(delta, change);
     }
 
+    /** Free: a key is checked, an X-Cashu token is never redeemed (it comes back as it came, in {@code X-Cashu}). */
     private void countTokens(ServerRequest req, ServerResponse res) {
         String requestId = RequestIds.of(req, res);
-        Caller caller = gate.caller(req, requestId, authorization(req));
-        gate.refundUnlessServed(req, res, caller, () -> {
-            ObjectNode tree = Bodies.object(Bodies.read(req, settings.maxRequestBytes()));
-            List<Route> routes = gate.routes(Bodies.model(tree));
-            Optional<byte[]> counted = routes.stream().filter(r -> r.provider().anthropic()).findFirst()
-                    .flatMap(r -> upstream.countTokens(r, tree, req.headers()));
-            gate.refund(caller).ifPresent(t -> res.header(Gate.X_CASHU, t));
-            res.header(HeaderValues.CONTENT_TYPE_JSON);
-            res.send(counted.orElseGet(() -> Json.bytes(Json.object().put("input_tokens", TokenCount.estimate(tree)))));
-        });
+        Optional<Caller> byKey = gate.byKey(req, requestId, authorization(req));
+        ObjectNode tree = Bodies.object(Bodies.read(req, settings.maxRequestBytes()));
+        List<Route> routes = gate.routes(Bodies.model(tree));
+        Optional<byte[]> counted = routes.stream().filter(r -> r.provider().anthropic()).findFirst()
+                .flatMap(r -> upstream.countTokens(r, tree, req.headers()));
+        if (byKey.isEmpty()) {
+            req.headers().first(Gate.X_CASHU).map(String::trim).ifPresent(t -> res.header(Gate.X_CASHU, t));
+        }
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(counted.orElseGet(() -> Json.bytes(Json.object().put("input_tokens", TokenCount.estimate(tree)))));
     }
 
     /** The bearer header, or what Anthropic's {@code x-api-key} amounts to. */

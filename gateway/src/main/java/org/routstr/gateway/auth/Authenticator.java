@@ -41,13 +41,16 @@ public final class Authenticator {
             throw ApiException.unauthorized("missing_api_key", "API key or Cashu token required");
         }
         if (bearer.startsWith("cashu")) {
-            String hash = ApiKeys.hash(bearer);
-            Cached c = cache.get(hash);
+            // the token's account is the sk- key the wallet made of it; cached under the token's hash
+            String tokenHash = ApiKeys.hash(bearer);
+            Cached c = cache.get(tokenHash);
             if (c != null && c.fresh(ttlNanos)) {
-                return new Caller(hash, c.billingHash, Optional.empty());
+                return new Caller(c.keyHash, c.billingHash, Optional.empty());
             }
-            walletOrFail().redeem(bearer, requestId);
-            return new Caller(hash, account(hash).billingHash(), Optional.empty());
+            String hash = walletOrFail().redeem(bearer, requestId);
+            Account a = account(hash);
+            cache.put(tokenHash, new Cached(hash, a.billingHash(), System.nanoTime()));
+            return new Caller(hash, a.billingHash(), Optional.empty());
         }
         if (!bearer.startsWith("sk-")) {
             throw invalidKey();
@@ -55,7 +58,7 @@ public final class Authenticator {
         String hash = ApiKeys.hash(bearer);
         Cached c = cache.get(hash);
         if (c != null && c.fresh(ttlNanos)) {
-            return new Caller(hash, c.billingHash, Optional.empty());
+            return new Caller(c.keyHash, c.billingHash, Optional.empty());
         }
         return new Caller(hash, account(hash).billingHash(), Optional.empty());
     }
@@ -63,13 +66,14 @@ public final class Authenticator {
     /** Drops cached entries on key control events. */
     public void onControl(ControlEvent e) {
         if ("key.revoked".equals(e.type()) || "key.changed".equals(e.type())) {
-            cache.remove(e.entity());
+            forget(e.entity());
         }
     }
 
     /** Forgets a key (for example after the reserve reported it unknown or revoked). */
     public void forget(String keyHash) {
         cache.remove(keyHash);
+        cache.values().removeIf(c -> c.keyHash.equals(keyHash));
     }
 
     private Account account(String hash) {
@@ -82,7 +86,7 @@ public final class Authenticator {
         if (expired) {
             throw expired();
         }
-        cache.put(hash, new Cached(a.billingHash(), System.nanoTime()));
+        cache.put(hash, new Cached(hash, a.billingHash(), System.nanoTime()));
         return a;
     }
 
@@ -98,7 +102,7 @@ public final class Authenticator {
         return new ApiException(403, "invalid_request_error", "key_expired", "API key has expired (validity date reached).");
     }
 
-    private record Cached(String billingHash, long at) {
+    private record Cached(String keyHash, String billingHash, long at) {
         boolean fresh(long ttl) {
             return System.nanoTime() - at < ttl;
         }

@@ -19,16 +19,18 @@ public final class Pricer {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private final Supplier<PricingSettings> live;
     private final Supplier<Optional<BigDecimal>> rate;
+    private final PricingOptions options;
 
     /** {@code rate} gives the current USD per BTC (normally {@code BtcRate::usdPerBtc}). */
     public Pricer(PricingSettings settings, Supplier<Optional<BigDecimal>> rate) {
-        this(() -> settings, rate);
+        this(() -> settings, rate, PricingOptions.NONE);
     }
 
     /** Prices with whatever {@code settings} gives at each call (the live operator settings). */
-    public Pricer(Supplier<PricingSettings> settings, Supplier<Optional<BigDecimal>> rate) {
+    public Pricer(Supplier<PricingSettings> settings, Supplier<Optional<BigDecimal>> rate, PricingOptions options) {
         this.live = settings;
         this.rate = rate;
+        this.options = options;
     }
 
     /**
@@ -49,6 +51,10 @@ public final class Pricer {
         BigDecimal usdPerBtc = usdPerBtc();
         BigDecimal fee = fee(r, settings);
         ModelPrices p = r.prices();
+        Optional<BigDecimal> perChar = options.speech(r.modelId()).filter(x -> b.characters() > 0);
+        if (perChar.isPresent()) {
+            return Math.max(1, base(p, 0, fee, usdPerBtc) + tokens(b.characters(), perChar.get(), fee, usdPerBtc));
+        }
         long total = tokens(prompt, p.inputPerM(), fee, usdPerBtc)
                      + tokens(Math.multiplyExact(completion, (long) b.choices()), p.outputPerM(), fee, usdPerBtc)
                      + base(p, b.images(), fee, usdPerBtc);
@@ -57,6 +63,14 @@ public final class Pricer {
 
     /** The cost from reported usage; without usage: the per-request/per-image prices if set, else the reserved estimate. */
     public Cost cost(Route r, Optional<Usage> usage, int images, long reservedMsat) {
+        return cost(r, usage, images, 0, reservedMsat);
+    }
+
+    /**
+     * As {@link #cost(Route, Optional, int, long)}; a speech model priced per character is charged {@code characters}
+     * (plus its per-request price), and with {@code upstream-cost} on, a reported upstream USD cost wins over token prices.
+     */
+    public Cost cost(Route r, Optional<Usage> usage, int images, long characters, long reservedMsat) {
         PricingSettings settings = live.get();
         if (settings.fixedSatsPerRequest() > 0) {
             return new Cost(settings.fixedSatsPerRequest() * 1000, 0, 0, 0, 0, usage.orElse(new Usage(0, 0, 0, 0)), "per_request",
@@ -66,6 +80,14 @@ public final class Pricer {
         BigDecimal fee = fee(r, settings);
         ModelPrices p = r.prices();
         long base = base(p, images, fee, usdPerBtc);
+        Optional<BigDecimal> perChar = options.speech(r.modelId()).filter(x -> characters > 0);
+        if (perChar.isPresent()) {
+            long spoken = tokens(characters, perChar.get(), fee, usdPerBtc);
+            return new Cost(base, spoken, 0, 0, 0, usage.orElse(new Usage(0, 0, 0, 0)), "per_character", usd(base + spoken));
+        }
+        if (options.upstreamCost() && usage.flatMap(Usage::upstreamUsd).isPresent()) {
+            return upstreamCost(r, usage.get(), fee, usdPerBtc);
+        }
         if (usage.isEmpty()) {
             if (p.perImage().isPresent() && images > 0 || p.perRequest().isPresent()) {
                 String how = p.perImage().isPresent() && images > 0 ? "per_image" : "per_request";
@@ -80,6 +102,16 @@ public final class Pricer {
         long write = tokens(u.cacheWrite(), p.cacheWritePerM().orElse(p.inputPerM()), fee, usdPerBtc);
         long total = base + in + out + read + write;
         return new Cost(base, in, out, read, write, u, "usage", usd(total));
+    }
+
+    /** The upstream's USD cost × fees, split between input and output as the token prices would split it. */
+    private Cost upstreamCost(Route r, Usage u, BigDecimal fee, BigDecimal usdPerBtc) {
+        long total = msat(u.upstreamUsd().orElseThrow(), fee, usdPerBtc);
+        long in = tokens(u.input(), r.prices().inputPerM(), fee, usdPerBtc);
+        long out = tokens(u.output(), r.prices().outputPerM(), fee, usdPerBtc);
+        long input = in + out == 0 ? total : BigDecimal.valueOf(total).multiply(BigDecimal.valueOf(in))
+                .divide(BigDecimal.valueOf(in + out), 0, RoundingMode.FLOOR).longValueExact();
+        return new Cost(0, input, total - input, 0, 0, u, "upstream_cost", usd(total));
     }
 
     /** The total fee multiplier of a route: exchange fee × (provider fee, or the default upstream fee). */

@@ -1,14 +1,21 @@
 package org.routstr.gateway.pricing;
 
+import java.math.BigDecimal;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Token counts an upstream reported, normalised: {@code input} excludes cached and cache-write tokens (OpenAI's
- * {@code prompt_tokens} includes them; Anthropic's {@code input_tokens} does not).
+ * {@code prompt_tokens} includes them; Anthropic's {@code input_tokens} does not). {@code upstreamUsd} is the USD cost the
+ * upstream itself reported ({@code usage.cost}, OpenRouter), priced from only when the operator enables it.
  */
-public record Usage(long input, long output, long cached, long cacheWrite) {
+public record Usage(long input, long output, long cached, long cacheWrite, Optional<BigDecimal> upstreamUsd) {
+    /** Token counts only. */
+    public Usage(long input, long output, long cached, long cacheWrite) {
+        this(input, output, cached, cacheWrite, Optional.empty());
+    }
+
     /** Reads a {@code usage} object of chat, completions, embeddings, Responses or Anthropic shape. */
     public static Optional<Usage> of(JsonNode u) {
         if (u == null || !u.isObject()) {
@@ -31,7 +38,10 @@ public record Usage(long input, long output, long cached, long cacheWrite) {
         if (!u.has("prompt_tokens") && !u.has("input_tokens") && !u.has("completion_tokens") && !u.has("output_tokens")) {
             return Optional.empty();
         }
-        return Optional.of(new Usage(Math.max(0, input), output, cached, write));
+        JsonNode cost = u.path("cost").isNumber() ? u.path("cost") : u.at("/cost_details/total_cost");
+        Optional<BigDecimal> usd = cost.isNumber() && cost.decimalValue().signum() > 0 ? Optional.of(cost.decimalValue())
+                : Optional.empty();
+        return Optional.of(new Usage(Math.max(0, input), output, cached, write, usd));
     }
 
     private static long first(JsonNode u, String a, String b) {

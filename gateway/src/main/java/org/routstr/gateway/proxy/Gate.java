@@ -5,13 +5,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import org.routstr.common.http.ApiException;
 import org.routstr.common.http.ErrorHandlers;
-import org.routstr.common.json.Json;
 import org.routstr.gateway.auth.Authenticator;
 import org.routstr.gateway.auth.Caller;
 import org.routstr.gateway.auth.WalletClient;
@@ -21,40 +19,55 @@ import org.routstr.gateway.limits.RateLimiter;
 import org.routstr.gateway.pricing.Cost;
 import org.routstr.gateway.usage.InFlight;
 import org.routstr.gateway.usage.UsagePublisher;
-import org.routstr.ledger.Account;
 import org.routstr.ledger.Ledger;
 
 /**
  * The paid-request steps for endpoints of other API shapes (the Anthropic Messages API): authenticate (rate limits
- * included), find the routes, reserve the worst case, give an unserved X-Cashu request its money back, and meter. The
- * same rules and messages as {@link ProxyHttpService}, with the same rate limiters and in-flight set.
+ * included; X-Cashu only after the request is priced, as {@link ProxyHttpService} does), find the routes, reserve the
+ * worst case ({@link Reservations}, shared with the chat endpoints), give an unserved X-Cashu request its money back, and
+ * meter, with the same rate limiters and in-flight set.
  */
 public final class Gate {
     /** The X-Cashu header. */
     public static final HeaderName X_CASHU = Responder.X_CASHU;
     private final Authenticator auth;
     private final Catalog catalog;
-    private final Ledger ledger;
     private final Metering metering;
     private final InFlight inFlight;
     private final RateLimiter perKey;
     private final RateLimiter perIp;
+    private final Reservations reservations;
+    private final XCashu xCashu;
 
     public Gate(Authenticator auth, Catalog catalog, Ledger ledger, UsagePublisher publisher, Optional<WalletClient> wallet,
                 InFlight inFlight, RateLimiter perKey, RateLimiter perIp) {
         this.auth = auth;
         this.catalog = catalog;
-        this.ledger = ledger;
         this.metering = new Metering(ledger, publisher, wallet);
         this.inFlight = inFlight;
         this.perKey = perKey;
         this.perIp = perIp;
+        this.reservations = new Reservations(ledger, auth);
+        this.xCashu = new XCashu(auth, metering);
     }
 
-    /** Who pays: {@code authorization} is the bearer header (or what an API's own key header amounts to). */
-    public Caller caller(ServerRequest req, String requestId, Optional<String> authorization) {
+    /**
+     * Who pays with a key: {@code authorization} is the bearer header (or what an API's own key header amounts to). Empty
+     * for an X-Cashu request, whose token is redeemed only once the request is validated and priced ({@link #byToken}).
+     */
+    public Optional<Caller> byKey(ServerRequest req, String requestId, Optional<String> authorization) {
         perIp.check(req.remotePeer().host());
-        Caller caller = auth.authenticate(authorization, req.headers().first(HeaderNames.create("X-Cashu")), requestId);
+        if (XCashu.token(req).isPresent()) {
+            return Optional.empty();
+        }
+        Caller caller = auth.authenticate(authorization, Optional.empty(), requestId);
+        perKey.check(caller.keyHash());
+        return Optional.of(caller);
+    }
+
+    /** Redeems the X-Cashu token once its face value covers {@code estimate} (402 otherwise, the token untouched). */
+    public Caller byToken(ServerRequest req, String requestId, long estimate, String model) {
+        Caller caller = xCashu.redeem(XCashu.token(req).orElseThrow(), requestId, estimate, model);
         perKey.check(caller.keyHash());
         return caller;
     }
@@ -72,32 +85,8 @@ public final class Gate {
     /** Reserves {@code estimate} msat for a new request, or throws the 401/402/403 the chat endpoints throw. */
     public PaidRequest reserve(String requestId, Caller caller, long estimate, String model, String endpoint, boolean stream,
                                List<Route> routes) {
-        PaidRequest p = new PaidRequest(requestId, caller, UUID.randomUUID(), estimate, model, endpoint, stream, 0, routes);
-        switch (ledger.reserve(p.reservation(), caller.keyHash(), estimate)) {
-            case OK, DUPLICATE -> {
-                return p;
-            }
-            case UNKNOWN_KEY, REVOKED -> {
-                auth.forget(caller.keyHash());
-                throw ApiException.unauthorized("invalid_api_key", "Invalid API key.");
-            }
-            case EXPIRED -> {
-                auth.forget(caller.keyHash());
-                throw new ApiException(403, "invalid_request_error", "key_expired", "API key has expired (validity date reached).");
-            }
-            case OVER_LIMIT -> throw ApiException.paymentRequired("balance_limit_exceeded",
-                    "Balance limit exceeded: " + estimate + " mSats required for this request.",
-                    Json.object().put("reason", "Balance limit exceeded").put("amount_required_msat", estimate)
-                            .put("model", model).put("type", "balance_limit_exceeded"));
-            case INSUFFICIENT -> {
-                long available = Math.max(0, ledger.account(caller.keyHash()).map(Account::availableMsat).orElse(0L));
-                throw ApiException.paymentRequired("insufficient_balance",
-                        "Insufficient balance: " + estimate + " mSats required. " + available + " available.",
-                        Json.object().put("reason", "Insufficient balance").put("amount_required_msat", estimate)
-                                .put("available_msat", available).put("model", model).put("type", "insufficient_balance"));
-            }
-            default -> throw new IllegalStateException("unexpected reserve outcome");
-        }
+        return reservations.reserve(new PaidRequest(requestId, caller, UUID.randomUUID(), estimate, model, endpoint, stream, 0,
+                                                    routes));
     }
 
     /** Runs {@code work}; an X-Cashu request that fails before anything is sent gets its whole value back in X-Cashu. */
@@ -149,11 +138,6 @@ public final class Gate {
     /** What the paying account has once {@code p} settles at {@code cost}. */
     public long remainingAfter(PaidRequest p, Cost cost) {
         return metering.remainingAfter(p, cost);
-    }
-
-    /** Whatever an X-Cashu caller has on its account, as a token (for requests that cost nothing). */
-    public Optional<String> refund(Caller caller) {
-        return metering.change(caller, UUID.randomUUID());
     }
 
     /** Sets the {@code X-Routstr-Cost-*} headers. */

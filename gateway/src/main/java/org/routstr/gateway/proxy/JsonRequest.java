@@ -32,7 +32,14 @@ record JsonRequest(String endpoint, ObjectNode tree, byte[] raw, String model, b
     Budget budget(PromptTokens prompt) {
         int images = endpoint.equals("images/generations") ? count("n") : 0;
         int choices = endpoint.equals("images/generations") ? 1 : Math.max(count("n"), count("best_of"));
-        return new Budget(prompt.of(tree, raw.length), maxTokens(), choices, images);
+        return new Budget(prompt.of(tree, raw.length), maxTokens(), choices, images, characters());
+    }
+
+    /** The characters a text-to-speech request asks to speak (its {@code input}); 0 for other endpoints. */
+    long characters() {
+        JsonNode input = tree.get("input");
+        return endpoint.equals("audio/speech") && input != null && input.isTextual()
+                ? input.asText().codePointCount(0, input.asText().length()) : 0;
     }
 
     /** The body for a route: its upstream model id, and usage asked for in a chat or completions stream. */

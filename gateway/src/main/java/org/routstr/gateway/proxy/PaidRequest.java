@@ -7,8 +7,14 @@ import org.routstr.gateway.auth.Caller;
 import org.routstr.gateway.catalog.Route;
 
 /**
- * A request whose worst case is reserved: who pays, the reservation, what was asked for and where it can go.
+ * A request whose worst case is reserved: who pays, the reservation, what was asked for (output images, characters to
+ * speak) and where it can go.
  */
 public record PaidRequest(String requestId, Caller caller, UUID reservation, long reservedMsat, String model, String endpoint,
-                   boolean stream, int images, List<Route> routes) {
+                   boolean stream, int images, List<Route> routes, long characters) {
+    /** A request with nothing to speak. */
+    public PaidRequest(String requestId, Caller caller, UUID reservation, long reservedMsat, String model, String endpoint,
+                       boolean stream, int images, List<Route> routes) {
+        this(requestId, caller, reservation, reservedMsat, model, endpoint, stream, images, routes, 0);
+    }
 }

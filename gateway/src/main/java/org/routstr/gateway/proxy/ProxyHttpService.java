@@ -31,7 +31,6 @@ import org.routstr.gateway.pricing.Pricer;
 import org.routstr.gateway.pricing.PromptTokens;
 import org.routstr.gateway.usage.InFlight;
 import org.routstr.gateway.usage.UsagePublisher;
-import org.routstr.ledger.Account;
 import org.routstr.ledger.Ledger;
 
 /**
@@ -43,6 +42,7 @@ public final class ProxyHttpService implements HttpService {
     private static final List<String> JSON_ENDPOINTS = List.of("chat/completions", "completions", "embeddings",
                                                                "images/generations", "responses", "moderations",
                                                                "audio/speech");
+    private static final java.util.regex.Pattern CUSTOM_PATH = java.util.regex.Pattern.compile("/v1(/[A-Za-z0-9][A-Za-z0-9_.-]*)+");
     private static final List<String> UPLOAD_ENDPOINTS = List.of("audio/transcriptions", "audio/translations");
     private final Authenticator auth;
     private final Catalog catalog;
@@ -59,6 +59,7 @@ public final class ProxyHttpService implements HttpService {
     private final RateLimiter perIp;
     private final ProxySettings settings;
     private final BodyBudget bodies;
+    private final Reservations reservations;
 
     public ProxyHttpService(Authenticator auth, Catalog catalog, Pricer pricer, MediaTokens media, Ledger ledger,
                             UsagePublisher publisher, Optional<WalletClient> wallet, InFlight inFlight, RateLimiter perKey,
@@ -78,6 +79,7 @@ public final class ProxyHttpService implements HttpService {
         this.perIp = perIp;
         this.settings = settings;
         this.bodies = new BodyBudget(settings.maxBufferedBodyBytes());
+        this.reservations = new Reservations(ledger, auth);
     }
 
     @Override
@@ -88,6 +90,21 @@ public final class ProxyHttpService implements HttpService {
         for (String e : UPLOAD_ENDPOINTS) {
             rules.post("/v1/" + e, this::upload).post("/" + e, this::upload);
         }
+    }
+
+    /**
+     * The user guide's custom provider endpoints: any other {@code POST /v1/…} path that names a model is forwarded to that
+     * model's providers at the same path, priced per request (its per-request price, else the reserved estimate) unless
+     * the upstream reports usage. Registered after every other route, so it only sees paths nothing else serves.
+     */
+    public HttpService customEndpoints() {
+        return rules -> rules.post("/v1/*", (req, res) -> {
+            String path = req.path().path();
+            if (!CUSTOM_PATH.matcher(path).matches()) {
+                throw ApiException.notFound("Path '" + clip(path) + "' not found");
+            }
+            json(req, res);
+        });
     }
 
     /** A key pays: authenticated first. X-Cashu pays: the request is validated and priced before the token is redeemed. */
@@ -118,8 +135,8 @@ public final class ProxyHttpService implements HttpService {
         Caller caller = byKey.orElseGet(() -> byToken(req, requestId, estimate, j.model()));
         UUID reservation = UUID.randomUUID();
         xCashu.refundUnlessServed(req, res, caller, reservation, () -> {
-            PaidRequest p = reserve(new PaidRequest(requestId, caller, reservation, estimate, j.model(), j.endpoint(), j.stream(),
-                                                    budget.images(), routes));
+            PaidRequest p = reservations.reserve(new PaidRequest(requestId, caller, reservation, estimate, j.model(), j.endpoint(),
+                                                                 j.stream(), budget.images(), routes, budget.characters()));
             serve(p, res, () -> upstream.send(routes, j.endpoint(), req.headers(), j.stream(), j::body));
         });
     }
@@ -139,8 +156,8 @@ public final class ProxyHttpService implements HttpService {
             UUID reservation = UUID.randomUUID();
             String endpoint = endpoint(req);
             xCashu.refundUnlessServed(req, res, caller, reservation, () -> {
-                PaidRequest p = reserve(new PaidRequest(requestId, caller, reservation, estimate, u.model(), endpoint, false, 0,
-                                                        routes));
+                PaidRequest p = reservations.reserve(new PaidRequest(requestId, caller, reservation, estimate, u.model(), endpoint,
+                                                                     false, 0, routes));
                 serve(p, res, () -> upstream.upload(routes, endpoint, req.headers(), u));
             });
         }
@@ -193,35 +210,6 @@ public final class ProxyHttpService implements HttpService {
         Caller caller = xCashu.redeem(XCashu.token(req).orElseThrow(), requestId, estimate, model);
         perKey.check(caller.keyHash());
         return caller;
-    }
-
-    private PaidRequest reserve(PaidRequest p) {
-        switch (ledger.reserve(p.reservation(), p.caller().keyHash(), p.reservedMsat())) {
-            case OK, DUPLICATE -> {
-                return p;
-            }
-            case UNKNOWN_KEY, REVOKED -> {
-                auth.forget(p.caller().keyHash());
-                throw ApiException.unauthorized("invalid_api_key", "Invalid API key.");
-            }
-            case EXPIRED -> {
-                auth.forget(p.caller().keyHash());
-                throw new ApiException(403, "invalid_request_error", "key_expired", "API key has expired (validity date reached).");
-            }
-            case OVER_LIMIT -> throw ApiException.paymentRequired("balance_limit_exceeded",
-                    "Balance limit exceeded: " + p.reservedMsat() + " mSats required for this request.",
-                    Json.object().put("reason", "Balance limit exceeded").put("amount_required_msat", p.reservedMsat())
-                            .put("model", p.model()).put("type", "balance_limit_exceeded"));
-            case INSUFFICIENT -> {
-                long available = ledger.account(p.caller().keyHash()).map(Account::availableMsat).orElse(0L);
-                throw ApiException.paymentRequired("insufficient_balance",
-                        "Insufficient balance: " + p.reservedMsat() + " mSats required. " + Math.max(0, available) + " available.",
-                        Json.object().put("reason", "Insufficient balance").put("amount_required_msat", p.reservedMsat())
-                                .put("available_msat", Math.max(0, available)).put("model", p.model())
-                                .put("type", "insufficient_balance"));
-            }
-            default -> throw new IllegalStateException("unexpected reserve outcome");
-        }
     }
 
     private static ApiException failed(Outcome.Failed f, ServerResponse res) {

@@ -110,7 +110,7 @@ final class Responder {
     }
 
     private void raw(PaidRequest p, Route r, HttpClientResponse up, String type, ServerResponse res) {
-        Cost cost = metering.charge(p, r, pricer.cost(r, Optional.empty(), p.images(), p.reservedMsat()));
+        Cost cost = metering.charge(p, r, pricer.cost(r, Optional.empty(), p.images(), p.characters(), p.reservedMsat()));
         // priced without usage, so it is metered before the body: the X-Cashu change can then go in the headers
         metering.served(p, r, up.status().code(), cost);
         metering.change(p.caller(), p.reservation()).ifPresent(t -> res.header(X_CASHU, t));

@@ -46,10 +46,10 @@ final class XCashu {
     Caller redeem(String token, String requestId, long worstMsat, String model) {
         OptionalLong value = faceValueMsat(token);
         if (value.isPresent() && value.getAsLong() < worstMsat) {
-            throw ApiException.paymentRequired("insufficient_balance",
-                    "Insufficient balance: " + worstMsat + " mSats required. " + value.getAsLong() + " available.",
+            // detail as the reference's X-Cashu pre-check (type minimum_balance_required)
+            throw ApiException.paymentRequired("insufficient_balance", Reservations.insufficient(worstMsat, value.getAsLong()),
                     Json.object().put("reason", "Insufficient balance").put("amount_required_msat", worstMsat)
-                            .put("available_msat", value.getAsLong()).put("model", model).put("type", "insufficient_balance"));
+                            .put("available_msat", value.getAsLong()).put("model", model).put("type", "minimum_balance_required"));
         }
         return auth.authenticate(Optional.empty(), Optional.of(token), requestId);
     }

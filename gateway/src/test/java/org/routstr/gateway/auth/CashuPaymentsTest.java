@@ -73,7 +73,8 @@ class CashuPaymentsTest {
             return;
         }
         REDEEMS.incrementAndGet();
-        String hash = ApiKeys.hash(token);
+        // as wallet-service does now: a bearer token becomes an sk- key, whose hash is the account
+        String hash = token.startsWith("cashuAsk") ? ApiKeys.hash("sk-of-" + token) : ApiKeys.hash(token);
         f.ledger.open(NewAccount.of(hash));
         f.ledger.credit(hash, 5_000_000, "redeem:" + hash, "test token");
         res.header(HeaderNames.CONTENT_TYPE, "application/json").send(Json.bytes(Map.of("key_hash", hash, "balance_msat", 5_000_000)));
@@ -92,6 +93,15 @@ class CashuPaymentsTest {
         assertThat(f.post("/v1/chat/completions", token, "{\"model\":\"standin-gpt\",\"messages\":[]}").statusCode(), is(200));
         assertThat(f.post("/v1/chat/completions", token, "{\"model\":\"standin-gpt\",\"messages\":[]}").statusCode(), is(200));
         assertThat(REDEEMS.get(), is(before + 1));
+    }
+
+    @Test
+    void cashuBearerPaysFromTheAccountTheWalletNamed() throws Exception {
+        String token = "cashuAsk" + System.nanoTime();
+        assertThat(f.post("/v1/chat/completions", token, "{\"model\":\"standin-gpt\",\"messages\":[]}").statusCode(), is(200));
+        assertThat(f.post("/v1/chat/completions", token, "{\"model\":\"standin-gpt\",\"messages\":[]}").statusCode(), is(200));
+        assertThat("both requests reserved on the wallet's key", f.ledger.account(ApiKeys.hash("sk-of-" + token)).orElseThrow()
+                .requests(), is(2L));
     }
 
     @Test

@@ -220,6 +220,11 @@ class ProxyTest {
         assertThat(b.at("/error/code").asText(), is("insufficient_balance"));
         assertThat(b.at("/error/type").asText(), is("insufficient_quota"));
         assertThat(b.at("/detail/available_msat").asLong(), is(10L));
+        long required = b.at("/detail/amount_required_msat").asLong();
+        String sats = required % 1000 == 0 ? required / 1000 + ".0"
+                : java.math.BigDecimal.valueOf(required, 3).stripTrailingZeros().toPlainString();
+        assertThat("the reference's message", b.at("/error/message").asText(), is("Insufficient balance: " + sats + " sats ("
+                + required + " msats) required for this model; 0.01 sats (10 msats) available."));
     }
 
     @Test

@@ -94,6 +94,25 @@ class XCashuTest {
     }
 
     @Test
+    void messagesAreCheckedAndPricedBeforeTheTokenIsRedeemed() throws Exception {
+        String msg = "{\"model\":\"standin-gpt\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String token = StandinWallet.token(1_000);
+        int redeems = wallet.redeemed().size();
+        assertError(f.post("/v1/messages", null, msg.replace("20", "\"x\""), "X-Cashu", token), 400, "invalid_max_tokens");
+        assertError(f.post("/v1/messages", null, "{\"model\":\"nope\",\"max_tokens\":5,\"messages\":[]}", "X-Cashu", token), 400,
+                    "model_not_found");
+        assertError(f.post("/v1/messages", null, msg, "X-Cashu", StandinWallet.token(1)), 402, "insufficient_balance");
+        HttpResponse<String> counted = f.post("/v1/messages/count_tokens", null, msg, "X-Cashu", token);
+        assertThat(counted.body(), counted.statusCode(), is(200));
+        assertThat("counting is free: the token comes back unspent", counted.headers().firstValue("x-cashu").orElseThrow(), is(token));
+        assertThat("no request above redeemed its token", wallet.redeemed().size(), is(redeems));
+        HttpResponse<String> served = f.post("/v1/messages", null, msg, "X-Cashu", token);
+        assertThat(served.body(), served.statusCode(), is(200));
+        assertThat(wallet.redeemed().size(), is(redeems + 1));
+        assertThat(served.headers().firstValue("x-cashu").orElseThrow(), startsWith("cashuBchange-for-"));
+    }
+
+    @Test
     void anyFailureAfterTheRedeemReturnsTheWholeValue() throws Exception {
         String token = StandinWallet.token(1_000);
         blip(token, "INSERT");

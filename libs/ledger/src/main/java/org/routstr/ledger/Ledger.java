@@ -133,6 +133,20 @@ public final class Ledger {
         }
     }
 
+    /** Charges a fee outside any request (the child-key cost), counted as spent; idempotent by {@code idemKey}. */
+    public DebitResult fee(String accountHash, long msat, String idemKey, String memo) {
+        return Db.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT outcome, amount FROM ledger_fee(?, ?, ?, ?)")) {
+                ps.setString(1, accountHash);
+                ps.setLong(2, msat);
+                ps.setString(3, idemKey);
+                ps.setString(4, memo);
+                ResultSet rs = single(ps);
+                return DebitResult.of(rs.getString(1), rs.getLong(2));
+            }
+        });
+    }
+
     /**
      * Starts a child key's limit window again (the reference's child-key reset); only its parent may.
      * Returns {@code ok}, {@code not_found} or {@code not_parent}.

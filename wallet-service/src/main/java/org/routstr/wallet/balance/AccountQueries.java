@@ -25,12 +25,17 @@ public final class AccountQueries {
         return Db.withConnection(ds, c -> {
             ArrayNode out = Json.mapper().createArrayNode();
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT key_hash, requests, spent_msat, spending_limit_msat, limit_reset, extract(epoch FROM valid_until)::bigint
-                      FROM accounts WHERE parent_hash = ? ORDER BY created_at""")) {
+                    SELECT a.key_hash, requests, spent_msat, spending_limit_msat, limit_reset,
+                           extract(epoch FROM valid_until)::bigint, p.preview
+                      FROM accounts a LEFT JOIN wallet_key_previews p ON p.key_hash = a.key_hash
+                     WHERE parent_hash = ? ORDER BY a.created_at""")) {
                 ps.setString(1, parentHash);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ObjectNode n = out.addObject().put("key_hash_preview", rs.getString(1).substring(0, 8) + "...")
+                        // keys are stored hashed: api_key cannot be shown again (README, wire deviations)
+                        ObjectNode n = out.addObject().putNull("api_key")
+                                .put("api_key_preview", rs.getString(7) == null ? null : rs.getString(7) + "...")
+                                .put("key_hash_preview", rs.getString(1).substring(0, 8) + "...")
                                 .put("total_requests", rs.getLong(2)).put("total_spent", rs.getLong(3));
                         n.set("balance_limit", Json.mapper().valueToTree(rs.getObject(4)));
                         n.put("balance_limit_reset", rs.getString(5));

@@ -29,12 +29,14 @@ public final class BalanceHttpService implements HttpService {
     private final Receiver receiver;
     private final Keys keys;
     private final AccountQueries queries;
+    private final KeyPreviews previews;
 
-    public BalanceHttpService(Ledger ledger, Receiver receiver, Keys keys, AccountQueries queries) {
+    public BalanceHttpService(Ledger ledger, Receiver receiver, Keys keys, AccountQueries queries, KeyPreviews previews) {
         this.ledger = ledger;
         this.receiver = receiver;
         this.keys = keys;
         this.queries = queries;
+        this.previews = previews;
     }
 
     @Override
@@ -75,7 +77,8 @@ public final class BalanceHttpService implements HttpService {
                 .put("total_spent", a.spentMsat());
         limits(n, a);
         if (a.parentHash().isPresent()) {
-            n.put("parent_key_preview", a.parentHash().get().substring(0, 8) + "...");
+            // taken from the parent's key when it made this child; children made before previews were kept show its hash's
+            n.put("parent_key_preview", previews.of(a.parentHash().get()).orElse(a.parentHash().get().substring(0, 8) + "..."));
         } else {
             n.set("child_keys", queries.children(a.keyHash()));
         }
@@ -95,6 +98,11 @@ public final class BalanceHttpService implements HttpService {
                 billing.refundUnit().orElse(null));
         Receiver.Received r = receiver.receive(token, new Receiver.Target("topup", billing.keyHash(), Optional.of(spec),
                 Optional.empty()));
+        if (!r.fresh()) {
+            // the reference's mint answers a second top-up of one token "already spent"; this one says where it went
+            throw new ApiException(400, "token_already_spent", "cashu_token_already_spent",
+                    "Cashu token already spent: it was already credited to this key (" + r.creditedMsat() + " msats).");
+        }
         Http.ok(req, res, Json.object().put("msats", r.creditedMsat()));
     }
 

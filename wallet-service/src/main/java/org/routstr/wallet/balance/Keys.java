@@ -11,8 +11,10 @@ import org.routstr.ledger.Ledger;
 import org.routstr.wallet.mint.Receiver;
 
 /**
- * Resolves the caller's key from {@code Authorization: Bearer sk-…|cashu…}; a Cashu bearer is redeemed once and becomes
- * its own key (account hash = sha256 of the token).
+ * Resolves the caller's key from {@code Authorization: Bearer sk-…|cashu…}. A Cashu bearer is redeemed once and becomes
+ * an {@code sk-} key, as in the reference: the key is kept encrypted under the token (never stored usable), so whoever
+ * holds the token gets the same key back. Tokens redeemed before keys were made this way pay their own account
+ * (account hash = sha256 of the token) and their credential stays the token.
  */
 public final class Keys {
     private final Ledger ledger;
@@ -31,9 +33,8 @@ public final class Keys {
         String bearer = Http.bearer(req).orElseThrow(() -> ApiException.unauthorized("invalid_api_key",
                 "Invalid authorization. Use 'Bearer <cashu-token>' or 'Bearer <api-key>'"));
         if (bearer.startsWith("cashu")) {
-            String hash = Receiver.tokenHash(bearer);
-            receiver.receive(bearer, new Receiver.Target("bearer", hash, Optional.empty(), Optional.empty()));
-            return new Caller(bearer, ledger.account(hash).orElseThrow());
+            Receiver.Received r = receiver.receive(bearer, bearerTarget());
+            return new Caller(r.apiKey().orElse(bearer), ledger.account(r.accountHash()).orElseThrow());
         }
         return new Caller(bearer, find(bearer).orElseThrow(Keys::invalid));
     }
@@ -41,12 +42,18 @@ public final class Keys {
     /** Looks a credential up without redeeming anything. */
     public Optional<Account> find(String bearer) {
         if (bearer.startsWith("cashu")) {
-            return ledger.account(Receiver.tokenHash(bearer));
+            return ledger.account(receiver.accountOf(bearer).orElseGet(() -> Receiver.tokenHash(bearer)));
         }
         if (!ApiKeys.looksLikeKey(bearer)) {
             return Optional.empty();
         }
         return ledger.account(ApiKeys.hash(bearer));
+    }
+
+    /** A Cashu bearer's redemption: into a new key's account, the key wrapped under the token (a replay keeps the first). */
+    public static Receiver.Target bearerTarget() {
+        String key = ApiKeys.newKey();
+        return new Receiver.Target("bearer", ApiKeys.hash(key), Optional.empty(), Optional.of(key));
     }
 
     static ApiException invalid() {

@@ -19,7 +19,6 @@ import org.routstr.common.http.ApiException;
 import org.routstr.common.json.Json;
 import org.routstr.common.keys.ApiKeys;
 import org.routstr.ledger.Account;
-import org.routstr.ledger.DebitKind;
 import org.routstr.ledger.DebitResult;
 import org.routstr.ledger.Ledger;
 import org.routstr.ledger.LimitReset;
@@ -40,9 +39,12 @@ public final class RefundHttpService implements HttpService {
     private final Supplier<String> primaryMint;
     private final LongSupplier childKeyCostMsat;
     private final LaterChange laterChange;
+    private final KeyPreviews previews;
 
     /** Mint and child-key cost are read per request (the live settings). */
-    public RefundHttpService(Ledger ledger, Sender sender, Keys keys, Supplier<String> primaryMint, LongSupplier childKeyCostMsat) {
+    public RefundHttpService(Ledger ledger, Sender sender, Keys keys, Supplier<String> primaryMint, LongSupplier childKeyCostMsat,
+                             KeyPreviews previews) {
+        this.previews = previews;
         this.ledger = ledger;
         this.sender = sender;
         this.keys = keys;
@@ -114,6 +116,8 @@ public final class RefundHttpService implements HttpService {
                 ObjectNode n = issued.recipient().isPresent() ? Json.object().put("recipient", issued.recipient().get())
                         : Json.object().put("token", issued.token().orElseThrow());
                 n.put(issued.unit().equals("msat") ? "msats" : "sats", Long.toString(issued.amount()));
+                // a repeated refund finds the same payout: the same id and its state
+                n.put("refund_id", ApiKeys.hash(issued.id())).put("status", issued.state());
                 msatsLeft.ifPresent(m -> n.put("msats_left", m));
                 if (header) {
                     res.header(HeaderNames.create("X-Cashu"), issued.token().orElseThrow());
@@ -136,8 +140,9 @@ public final class RefundHttpService implements HttpService {
         }
         var spec = BalanceHttpService.spec(req, body);
         long cost = childKeyCostMsat.getAsLong() * count;
-        if (cost > 0 && ledger.debit(parent.keyHash(), Optional.of(cost), DebitKind.WITHDRAWAL,
-                "child-keys:" + java.util.UUID.randomUUID(), "child key cost") instanceof DebitResult.Insufficient) {
+        // a fee, counted in the parent's total_spent as the reference counts it
+        if (cost > 0 && ledger.fee(parent.keyHash(), cost, "child-keys:" + java.util.UUID.randomUUID(), "child key cost")
+                instanceof DebitResult.Insufficient) {
             throw ApiException.paymentRequired("insufficient_balance",
                     "Insufficient balance to create " + count + " child keys. " + cost + " mSats required.", null);
         }
@@ -148,8 +153,10 @@ public final class RefundHttpService implements HttpService {
                     Optional.ofNullable(spec.limitReset()).flatMap(LimitReset::parse),
                     Optional.ofNullable(spec.validUntil()).map(java.time.Instant::ofEpochSecond), Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty()));
+            previews.remember(key);
             created.add(key);
         }
+        previews.remember(caller.credential());
         long balance = ledger.account(parent.keyHash()).orElseThrow().availableMsat();
         ObjectNode n = Json.object();
         created.forEach(n.putArray("api_keys")::add);

@@ -19,6 +19,7 @@ import org.routstr.common.json.Json;
 import org.routstr.ledger.Account;
 import org.routstr.ledger.Ledger;
 import org.routstr.wallet.balance.Http;
+import org.routstr.wallet.balance.Keys;
 import org.routstr.wallet.mint.Issued;
 import org.routstr.wallet.mint.Receiver;
 import org.routstr.wallet.mint.Sender;
@@ -68,9 +69,10 @@ public final class InternalHttpService implements HttpService {
     private void redeem(ServerRequest req, ServerResponse res, String purpose, String amountField) {
         JsonNode body = Http.body(req);
         String token = body.path("token").asText("");
-        String hash = Receiver.tokenHash(token);
-        Receiver.Received r = receiver.receive(token, new Receiver.Target(purpose, hash, Optional.empty(), Optional.empty()));
-        long amount = purpose.equals("bearer") ? ledger.account(hash).map(Account::availableMsat).orElse(0L) : r.creditedMsat();
+        Receiver.Received r = purpose.equals("bearer") ? receiver.receive(token, Keys.bearerTarget())
+                : receiver.receive(token, new Receiver.Target(purpose, Receiver.tokenHash(token), Optional.empty(), Optional.empty()));
+        long amount = purpose.equals("bearer") ? ledger.account(r.accountHash()).map(Account::availableMsat).orElse(0L)
+                : r.creditedMsat();
         Http.ok(req, res, Json.object().put("key_hash", r.accountHash()).put(amountField, amount));
     }
 

@@ -70,6 +70,13 @@ public final class Receiver {
         return ApiKeys.hash(clean(token));
     }
 
+    /** The account a token already credited as a key (bearer, X-Cashu) pays, without redeeming anything. */
+    public Optional<String> accountOf(String rawToken) {
+        String hash = tokenHash(rawToken);
+        return Db.withConnection(ds, c -> TokenRepository.find(c, hash, false))
+                .filter(t -> t.state().equals("credited") && isKeyUse(t.purpose())).map(TokenIn::accountHash);
+    }
+
     public Received receive(String rawToken, Target target) {
         String token = clean(rawToken);
         Token t = decode(token);
@@ -244,6 +251,11 @@ public final class Receiver {
         long faceMsat = row.unit().equals("msat") ? row.face() : row.face() * 1000L;
         if (msat <= 0) {
             TokenRepository.failed(c, row.tokenHash(), "cashu_token_zero_value");
+            return;
+        }
+        if (row.purpose().equals("donate")) {
+            // a donation pays no key: its proofs are the owner's share (proofs minus every key's balance)
+            TokenRepository.credited(c, row.tokenHash(), msat, Math.max(0, faceMsat - msat));
             return;
         }
         ledger.open(c, row.spec().orElse(AccountSpec.plain(row.mintUrl(), row.unit())).toAccount(row.accountHash()));

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.routstr.common.json.Json;
 
 /**
- * Builds Routstr Core's error body: {@code {"error":{message,type,code},"detail":…,"request_id":…}}, which OpenAI SDKs read
- * through {@code error} and Routstr clients through {@code detail}.
+ * Builds Routstr Core's error body: {@code {"error":{message,type,code},"detail":{"error":{…}},"request_id":…}}, which OpenAI
+ * SDKs read through {@code error} and Routstr clients through {@code detail.error} (the reference's HTTPException shape).
  */
 public final class ErrorEnvelope {
     private ErrorEnvelope() {
@@ -16,7 +16,7 @@ public final class ErrorEnvelope {
     public static ObjectNode of(ApiException e, String requestId) {
         ObjectNode root = body(e.getMessage(), e.type(), e.code(), requestId);
         e.detail().ifPresentOrElse(d -> root.set("detail", Json.mapper().valueToTree(d)),
-                                   () -> root.set("detail", root.get("error").deepCopy()));
+                                   () -> root.putObject("detail").set("error", root.get("error").deepCopy()));
         return root;
     }
 
