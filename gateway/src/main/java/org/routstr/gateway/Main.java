@@ -45,6 +45,7 @@ import org.routstr.gateway.cors.Cors;
 import org.routstr.gateway.info.InfoHttpService;
 import org.routstr.gateway.info.NodeInfo;
 import org.routstr.gateway.limits.RateLimiter;
+import org.routstr.gateway.limits.SharedWindows;
 import org.routstr.gateway.metrics.GatewayMetrics;
 import org.routstr.gateway.pricing.BtcRate;
 import org.routstr.gateway.pricing.MediaTokens;
@@ -131,9 +132,11 @@ public final class Main {
         InFlight inFlight = service.onStop(new InFlight(ledger, g.get("heartbeat-interval").as(Duration.class)
                 .orElse(Duration.ofSeconds(15))).start());
         GatewayMetrics.gauges(inFlight::count, inFlight::reservedMsat, outbox::size);
-        RateLimiter perKey = new RateLimiter(() -> live.current().rateLimitPerKey(), () -> live.current().rateLimitWindow(), "API key");
+        SharedWindows windows = new SharedWindows(ds);
+        RateLimiter perKey = new RateLimiter(() -> live.current().rateLimitPerKey(), () -> live.current().rateLimitWindow(),
+                                             "API key", windows);
         RateLimiter perIp = new RateLimiter(() -> live.current().rateLimitPerIp(), () -> live.current().rateLimitWindow(),
-                                            "client address");
+                                            "client address", windows);
         Pricer pricer = new Pricer(() -> PricingSettings.of(live.current()), rate::usdPerBtc,
                                    PricingOptions.from(g.get("pricing")));
         MediaTokens media = MediaTokens.from(g.get("pricing"));
