@@ -397,6 +397,35 @@ class WalletFlowTest {
     }
 
     @Test
+    @Order(14)
+    void concurrentRefundsOnTwoReplicasAllPayWhileTheProofsCoverThem() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            keys.add(create(50));
+        }
+        long held = sumProofsOf(mint.url());
+        assertThat("the wallet holds more than the twelve refunds", held, greaterThanOrEqualTo(600L));
+        List<Future<Client.Res>> refunds = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < keys.size(); i++) {
+                int port = i % 2 == 0 ? w1.port() : w2.port();
+                String key = keys.get(i);
+                refunds.add(pool.submit(() -> Client.post(port, "/v1/balance/refund", Map.of(), Client.bearer(key))));
+            }
+        }
+        long paid = 0;
+        for (Future<Client.Res> f : refunds) {
+            Client.Res r = f.get();
+            assertThat(r.raw().body(), r.status(), is(200));
+            paid += TokenCodec.decode(r.text("token")).amount();
+        }
+        assertThat(paid, is(600L));
+        for (String key : keys) {
+            assertThat(balance(key), is(0L));
+        }
+    }
+
+    @Test
     @Order(99)
     void conservationUnspentProofsCoverAllBalances() {
         long proofsMsat = Db.withConnection(ds, c -> scalar(c.prepareStatement(

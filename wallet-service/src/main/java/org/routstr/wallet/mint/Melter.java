@@ -61,7 +61,8 @@ final class Melter {
                 sender.giveBack(row, "Lightning fees exceed the amount");
                 return;
             }
-            Optional<Operation> op = claim(row, quote);
+            Optional<Operation> op = sender.claimWaiting(row.mintUrl(), "sat", quote.amount() + quote.feeReserve(),
+                    shortOk -> claim(row, quote));
             if (op.isEmpty()) {
                 sender.giveBack(row, "insufficient wallet funds");
                 return;

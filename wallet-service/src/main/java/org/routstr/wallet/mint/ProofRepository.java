@@ -21,7 +21,8 @@ import org.routstr.crypto.cashu.nut00.Proof;
 
 /**
  * JDBC for the wallet's proofs, NUT-13 counters and mint operations. Proofs move unspent → pending (claimed by an
- * operation under row locks, SKIP LOCKED so replicas never wait on or share a proof) → spent, or back to unspent.
+ * operation under row locks taken in one order, so concurrent claims on any replica wait for each other briefly instead
+ * of seeing an empty wallet) → spent, or back to unspent.
  */
 final class ProofRepository {
     private static final TypeReference<List<Proof>> PROOFS = new TypeReference<>() { };
@@ -156,7 +157,7 @@ final class ProofRepository {
     static List<Proof> lockUnspent(Connection c, String mint, String unit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT keyset_id, amount, secret, c, dleq FROM wallet_proofs
-                 WHERE mint_url = ? AND unit = ? AND state = 'unspent' ORDER BY amount DESC FOR UPDATE SKIP LOCKED""")) {
+                 WHERE mint_url = ? AND unit = ? AND state = 'unspent' ORDER BY amount DESC, y FOR UPDATE""")) {
             ps.setString(1, mint);
             ps.setString(2, unit);
             List<Proof> out = new ArrayList<>();
@@ -168,6 +169,20 @@ final class ProofRepository {
                 }
             }
             return out;
+        }
+    }
+
+    /** Whether the unspent proofs of a mint plus those an operation holds right now add up to {@code need}. */
+    static boolean coverableWithInFlight(Connection c, String mint, String unit, long need) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT coalesce(sum(amount), 0) FROM wallet_proofs
+                 WHERE mint_url = ? AND unit = ? AND state IN ('unspent', 'pending')""")) {
+            ps.setString(1, mint);
+            ps.setString(2, unit);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) >= need;
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
@@ -38,6 +39,7 @@ import org.routstr.wallet.metrics.WalletMetrics;
  */
 public final class Sender {
     private static final System.Logger LOG = System.getLogger(Sender.class.getName());
+    private static final long CLAIM_WAIT_MILLIS = 5_000;
 
     private final DataSource ds;
     private final Ledger ledger;
@@ -189,7 +191,7 @@ public final class Sender {
         for (String mint : candidates) {
             Optional<Operation> op;
             try {
-                op = claim(row, mint);
+                op = claimWaiting(mint, row.unit(), row.amount(), shortOk -> claim(row, mint, shortOk));
             } catch (RuntimeException e) {
                 // claim is one transaction that rolled back: nothing went to this mint, so the next one may pay
                 LOG.log(Level.WARNING, "mint " + mint + " unusable for payout: " + e.getMessage());
@@ -203,13 +205,39 @@ public final class Sender {
         giveBack(row, "insufficient wallet funds or no reachable mint");
     }
 
+    /**
+     * Runs a claim at one mint, exact amounts only ({@code claim.apply(false)}); while it finds too little but proofs
+     * other payouts hold in flight (whose change comes back within a swap) could still cover {@code need}, tries again
+     * for up to {@link #CLAIM_WAIT_MILLIS}. Only then one last claim may make the send smaller ({@code claim.apply(true)}),
+     * so a payout is never cut short just because another one held the proofs at that moment.
+     */
+    Optional<Operation> claimWaiting(String mint, String unit, long need, Function<Boolean, Optional<Operation>> claim) {
+        long deadline = System.currentTimeMillis() + CLAIM_WAIT_MILLIS;
+        while (true) {
+            Optional<Operation> op = claim.apply(false);
+            if (op.isPresent()) {
+                return op;
+            }
+            if (System.currentTimeMillis() > deadline
+                    || !Db.withConnection(ds, c -> ProofRepository.coverableWithInFlight(c, mint, unit, need))) {
+                return claim.apply(true);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return claim.apply(true);
+            }
+        }
+    }
+
     /** Claims our proofs for a payout at one mint; empty when that mint's proofs do not cover it. */
-    private Optional<Operation> claim(Issued row, String mint) {
+    private Optional<Operation> claim(Issued row, String mint, boolean shortOk) {
         Map<String, Long> fees = mints.feesPpk(mint);
         MintKeyset active = mints.activeKeyset(mint, row.unit());
         return Db.inTransaction(ds, c -> {
             List<Proof> available = ProofRepository.lockUnspent(c, mint, row.unit());
-            Optional<Split> split = split(available, row.amount(), k -> fees.getOrDefault(k, 0L));
+            Optional<Split> split = split(available, row.amount(), k -> fees.getOrDefault(k, 0L), shortOk);
             if (split.isEmpty()) {
                 return Optional.<Operation>empty();
             }
@@ -237,8 +265,8 @@ public final class Sender {
      * Only when this mint holds no such share is the send made as much smaller as needed (at most 63 units), rather than
      * failing a payout the proofs can nearly pay.
      */
-    private static Optional<Split> split(List<Proof> available, long amount, ToLongFunction<String> fees) {
-        for (long shortBy = 0; shortBy < Math.min(amount, 64); shortBy++) {
+    private static Optional<Split> split(List<Proof> available, long amount, ToLongFunction<String> fees, boolean shortOk) {
+        for (long shortBy = 0; shortBy < (shortOk ? Math.min(amount, 64) : 1); shortBy++) {
             try {
                 return Optional.of(new Split(ProofSelector.select(available, amount - shortBy, fees), amount - shortBy));
             } catch (InsufficientFundsException e) {
