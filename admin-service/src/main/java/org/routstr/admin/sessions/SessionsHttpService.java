@@ -74,13 +74,15 @@ public final class SessionsHttpService implements HttpService {
 
     private void one(ServerRequest req, ServerResponse res) {
         String hash = hash(req);
-        DbRow r = repo.one(hash).orElseThrow(() -> ApiException.notFound("API key not found"));
+        SessionsRepository.Detail d = repo.detail(hash, Http.intParam(req, "recent", 20, 1, 200))
+                .orElseThrow(() -> ApiException.notFound("API key not found"));
+        DbRow r = d.key();
         ObjectNode body = key(r);
         body.put("spending_limit_msat", r.column("spending_limit_msat").asOptional().map(v -> ((Number) v).longValue()).orElse(null))
                 .put("limit_reset", r.column("limit_reset").asOptional().map(String::valueOf).orElse(null))
                 .put("refund_address", r.column("refund_address").asOptional().map(String::valueOf).orElse(null));
         ArrayNode recent = body.putArray("recent_requests");
-        for (DbRow q : repo.recent(hash, Http.intParam(req, "recent", 20, 1, 200))) {
+        for (DbRow q : d.recent()) {
             recent.addObject().put("request_id", String.valueOf(q.column("id").get())).put("reserved_msat", num(q, "amount_msat"))
                     .put("cost_msat", q.column("charged_msat").asOptional().map(v -> ((Number) v).longValue()).orElse(null))
                     .put("status", q.column("status").get(String.class)).put("created_at", time(q, "created_at"))

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbTransaction;
 import io.helidon.dbclient.DbRow;
 
 /**
@@ -36,11 +37,26 @@ final class SessionsRepository {
                 .execute().orElseThrow();
     }
 
-    Optional<DbRow> one(String hash) {
-        return db.execute().createNamedGet("session-one").addParam("hash", hash).execute();
+    /** One key and its recent requests, read from one snapshot so its totals and its request rows agree. */
+    Optional<Detail> detail(String hash, int limit) {
+        DbTransaction tx = db.transaction();
+        try {
+            tx.dml("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            Optional<DbRow> key = tx.createNamedGet("session-one").addParam("hash", hash).execute();
+            List<DbRow> recent = key.isEmpty() ? List.of()
+                    : tx.createNamedQuery("session-recent").params(Map.of("hash", hash, "limit", limit)).execute().toList();
+            tx.commit();
+            return key.map(k -> new Detail(k, recent));
+        } catch (RuntimeException e) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException alreadyClosed) {
+                e.addSuppressed(alreadyClosed);
+            }
+            throw e;
+        }
     }
 
-    List<DbRow> recent(String hash, int limit) {
-        return db.execute().createNamedQuery("session-recent").params(Map.of("hash", hash, "limit", limit)).execute().toList();
+    record Detail(DbRow key, List<DbRow> recent) {
     }
 }
