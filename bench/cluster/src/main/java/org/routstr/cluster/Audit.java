@@ -105,6 +105,11 @@ final class Audit {
             }
         }
         a.put("responses_5xx", chaos.fiveXx.size()).put("responses_5xx_outside_faults", outside);
+        long charged = chargedFiveXx(cluster, chaos);
+        a.put("responses_5xx_charged", charged);
+        if (charged != 0) {
+            a.problems.add(charged + " requests answered with a 5xx were charged");
+        }
         return a;
     }
 
@@ -149,6 +154,27 @@ final class Audit {
             }
         }
         return sum;
+    }
+
+    /** How many requests answered 5xx were charged: a response's request id is its reservation's id. */
+    private static long chargedFiveXx(Cluster cluster, Chaos chaos) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        for (Chaos.FiveXx f : chaos.fiveXx) {
+            if (f.requestId().length() == 36) {
+                ids.add(f.requestId());
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), "postgres", "");
+             var ps = c.prepareStatement("SELECT count(*) FROM reservations WHERE id = ANY (?::uuid[]) AND coalesce(charged_msat, 0) > 0")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static long one(Connection c, String sql) throws SQLException {

@@ -24,7 +24,7 @@ import org.routstr.crypto.cashu.nut00.TokenCodec;
 final class Chaos {
     static final String CHAT = "{\"model\":\"" + Cluster.MODEL
             + "\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"chaos says hello\"}]";
-    record FiveXx(long atMs, int status, String op, String body) {
+    record FiveXx(long atMs, int status, String op, String body, String requestId) {
     }
 
     private final Cluster cluster;
@@ -103,7 +103,8 @@ final class Chaos {
             };
             count(op + " " + r.status());
             if (r.status() >= 500) {
-                fiveXx.add(new FiveXx(System.currentTimeMillis(), r.status(), op, r.body().length() > 300 ? r.body().substring(0, 300) : r.body()));
+                fiveXx.add(new FiveXx(System.currentTimeMillis(), r.status(), op, r.body().length() > 300 ? r.body().substring(0, 300) : r.body(),
+                        r.headers() == null ? "" : r.headers().firstValue("x-routstr-request-id").orElse("")));
             }
             if (r.status() == 402 && !op.equals("x-cashu")) {
                 topUp(key, 2000);

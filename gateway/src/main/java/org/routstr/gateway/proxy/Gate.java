@@ -85,7 +85,7 @@ public final class Gate {
     /** Reserves {@code estimate} msat for a new request, or throws the 401/402/403 the chat endpoints throw. */
     public PaidRequest reserve(String requestId, Caller caller, long estimate, String model, String endpoint, boolean stream,
                                List<Route> routes) {
-        return reservations.reserve(new PaidRequest(requestId, caller, UUID.randomUUID(), estimate, model, endpoint, stream, 0,
+        return reservations.reserve(new PaidRequest(requestId, caller, PaidRequest.reservationOf(requestId), estimate, model, endpoint, stream, 0,
                                                     routes));
     }
 

@@ -17,4 +17,16 @@ public record PaidRequest(String requestId, Caller caller, UUID reservation, lon
                        boolean stream, int images, List<Route> routes) {
         this(requestId, caller, reservation, reservedMsat, model, endpoint, stream, images, routes, 0);
     }
+
+    /**
+     * The reservation id of a request: its node-made request id (a UUID, see {@code RequestIds}), so a response's
+     * {@code x-routstr-request-id} names its ledger rows and log records; a new one should the id not be a UUID.
+     */
+    public static UUID reservationOf(String requestId) {
+        try {
+            return UUID.fromString(requestId);
+        } catch (IllegalArgumentException e) {
+            return UUID.randomUUID();
+        }
+    }
 }

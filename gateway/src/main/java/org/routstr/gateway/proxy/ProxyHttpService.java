@@ -134,7 +134,7 @@ public final class ProxyHttpService implements HttpService {
         Budget budget = j.budget(promptTokens);
         long estimate = routes.stream().mapToLong(r -> pricer.estimate(r, budget)).max().orElseThrow();
         Caller caller = byKey.orElseGet(() -> byToken(req, requestId, estimate, j.model()));
-        UUID reservation = UUID.randomUUID();
+        UUID reservation = PaidRequest.reservationOf(requestId);
         xCashu.refundUnlessServed(req, res, caller, reservation, () -> {
             PaidRequest p = reservations.reserve(new PaidRequest(requestId, caller, reservation, estimate, j.model(), j.endpoint(),
                                                                  j.stream(), budget.images(), routes, budget.characters()));
@@ -154,7 +154,7 @@ public final class ProxyHttpService implements HttpService {
             Budget budget = Budget.of(media.audioTokens(u.size()), OptionalLong.empty());
             long estimate = routes.stream().mapToLong(r -> pricer.estimate(r, budget)).max().orElseThrow();
             Caller caller = byKey.orElseGet(() -> byToken(req, requestId, estimate, u.model()));
-            UUID reservation = UUID.randomUUID();
+            UUID reservation = PaidRequest.reservationOf(requestId);
             String endpoint = endpoint(req);
             xCashu.refundUnlessServed(req, res, caller, reservation, () -> {
                 PaidRequest p = reservations.reserve(new PaidRequest(requestId, caller, reservation, estimate, u.model(), endpoint,

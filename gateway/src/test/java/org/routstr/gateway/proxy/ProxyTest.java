@@ -81,6 +81,8 @@ class ProxyTest {
         assertThat(events.size(), is(1));
         UsageEvent e = events.getFirst();
         assertThat(e.costMsat(), is(in + out));
+        assertThat("the response's request id names the reservation the ledger settles", e.requestId(),
+                   is(r.headers().firstValue("x-routstr-request-id").orElseThrow()));
         assertThat(e.pricing(), is("usage"));
         assertThat(e.provider(), is("primary"));
         assertThat(e.inputTokens(), is(4L));
