@@ -214,8 +214,19 @@ try {
   await page.screenshot({ path: `${SHOTS}/withdraw-token-1440.png`, fullPage: true });
   step('withdraw: token');
 
+  // 7b. pay an invoice over Lightning from the Withdraw tab (a melt of the owner's eCash)
+  await page.getByLabel('Lightning address or invoice').fill(E.LN_INVOICE);
+  await page.locator('form.lightning button[type=submit]').click();
+  await page.locator('dialog.confirm').getByRole('button', { name: 'Pay' }).click();
+  await page.locator('form.lightning .form-status').filter({ hasText: /Paid|Payment|error|failed/i }).waitFor();
+  out.lnPaid = await page.locator('form.lightning .form-status').innerText();
+  await page.locator('table.history tbody tr').filter({ hasText: 'lnbc' }).first().waitFor().catch(() => {});
+  out.lnHistory = await page.locator('table.history tbody tr').filter({ hasText: 'lnbc' }).first().innerText().catch(e => 'none: ' + e.message);
+  out.overflow = { 'withdraw-lightning-1440': await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth) };
+  await page.screenshot({ path: `${SHOTS}/withdraw-lightning-1440.png`, fullPage: true });
+  step('withdraw: lightning');
+
   // 8. every tab at 1440 px and at 390 px (no horizontal overflow at 390)
-  out.overflow = {};
   for (const [w, hgt] of [[1440, 900], [390, 844]]) {
     await page.setViewportSize({ width: w, height: hgt });
     await page.waitForTimeout(500);   // the resize's own reflow is not a tab's layout shift

@@ -48,6 +48,7 @@ import static org.hamcrest.Matchers.startsWith;
  */
 @RealInfra
 class DashboardBrowserTest {
+    private static final long LN_SATS = 50;
     private static final String INTERNAL = "dashboard-internal-token-0123";
     private static final BigDecimal FEES = new BigDecimal("1.005").multiply(new BigDecimal("1.10"));
     private static final BigDecimal USD_PER_BTC = new BigDecimal("100000");
@@ -105,11 +106,24 @@ class DashboardBrowserTest {
                 "upstream overran the reservation: request_id=" + reqId + " (dashboard test)");
 
         Path shots = Path.of("target/screenshots").toAbsolutePath();
-        JsonNode seen = script(Map.ofEntries(Map.entry("BASE_URL", base), Map.entry("OTP", otp),
+        // an invoice of another mint's fake Lightning, for the Withdraw tab's Lightning payout
+        TestMint payee = TestMint.builder().autoPayMintQuotes(false).start();
+        var payeeQuote = new org.routstr.crypto.cashu.client.CashuWallet(
+                org.routstr.crypto.cashu.client.MintClient.create(payee.url())).requestMintQuote(LN_SATS, "sat");
+        JsonNode seen;
+        try {
+            seen = script(Map.ofEntries(Map.entry("BASE_URL", base), Map.entry("OTP", otp),
                 Map.entry("NEW_PASSWORD", "a long dashboard password"), Map.entry("MINT_URL", mint.url()),
                 Map.entry("KEY_A", keyA), Map.entry("HASH_A", hashA), Map.entry("KEY_B", keyB), Map.entry("HASH_B", ApiKeys.hash(keyB)),
                 Map.entry("REQ_ID", reqId), Map.entry("OLD_COST", String.valueOf(oldCost)), Map.entry("NEW_IN", "90"),
-                Map.entry("NEW_OUT", "180"), Map.entry("WITHDRAW_SATS", "500"), Map.entry("SHOTS", shots.toString())));
+                Map.entry("NEW_OUT", "180"), Map.entry("WITHDRAW_SATS", "400"), Map.entry("LN_INVOICE", payeeQuote.request()),
+                Map.entry("SHOTS", shots.toString())));
+            assertThat("one owner Lightning payout of the invoice, paid at the node's mint: " + seen.path("lnPaid"),
+                       scalar(db, "SELECT count(*) FROM wallet_tokens_out WHERE kind = 'owner_ln' AND state = 'issued' AND amount = "
+                                  + LN_SATS + " AND recipient = '" + payeeQuote.request() + "'"), is(1L));
+        } finally {
+            payee.close();
+        }
 
         System.out.println("dashboard layout shift per tab: " + seen.path("cls"));
         assertThat("the layout-shift measure sees a shift", seen.path("clsProbe").asDouble(), greaterThan(0.05));
@@ -143,22 +157,26 @@ class DashboardBrowserTest {
         assertThat(seen.path("logsForRequest").asInt(), is(1));
         assertThat(seen.path("searchRows").asInt(), greaterThan(0));
 
-        // the token is real eCash of the test mint: it redeems once, for 500 sats
+        // the token is real eCash of the test mint: it redeems once, for 400 sats
         String token = seen.path("token").asText();
         assertThat(token, startsWith("cashu"));
         assertThat(seen.path("copied").asText(), is(token));
         assertThat(seen.path("qr").path("width").asInt(), is(256));
         // the Lightning form is usable exactly when the API has the payout route (engineer admin's POST /withdraw/lightning)
-        boolean lightning = seen.path("lightningRoute").asInt() == 200;
-        assertThat(seen.toString(), seen.path("lightningDisabled").asBoolean(), is(!lightning));
-        assertThat(seen.path("lightningNote").asText(), containsString(lightning ? "Pays your profit" : "Not available on this node"));
+        assertThat(seen.path("lightningRoute").asInt(), is(200));
+        assertThat(seen.toString(), seen.path("lightningDisabled").asBoolean(), is(false));
+        assertThat(seen.path("lightningNote").asText(), containsString("Pays your profit"));
+        assertThat(seen.path("lnPaid").asText(), containsString("Paid " + LN_SATS + " sats"));
+        assertThat(seen.path("lnHistory").asText(), containsString("issued"));
         HttpResponse<String> redeemed = post(base, "/v1/wallet/create", Json.object().put("cashu_token", token).toString());
         assertThat(redeemed.body(), redeemed.statusCode(), is(200));
-        assertThat(Json.mapper().readTree(redeemed.body()).path("balance").asLong(), is(500_000L));
+        assertThat(Json.mapper().readTree(redeemed.body()).path("balance").asLong(), is(400_000L));
         HttpResponse<String> again = post(base, "/v1/wallet/create", Json.object().put("cashu_token", token).toString());
         assertThat("the same token again is the same key, not new money: " + again.body(),
                    Json.mapper().readTree(again.body()).path("api_key").asText(), is(Json.mapper().readTree(redeemed.body()).path("api_key").asText()));
 
+        JsonNode lnOverflow = seen.at("/overflow/withdraw-lightning-1440");
+        assertThat("a long invoice in the payment message wraps: " + lnOverflow, lnOverflow.isInt() && lnOverflow.asInt() <= 0, is(true));
         for (String t : List.of("overview", "sessions", "models", "settings", "withdraw", "logs")) {
             for (String w : List.of("1440", "390")) {
                 assertThat(t + "-" + w + " has no horizontal overflow", seen.at("/overflow/" + t + "-" + w).asInt(), lessThanOrEqualTo(0));
@@ -172,7 +190,7 @@ class DashboardBrowserTest {
         assertThat(seen.path("logoutMessage").asText(), containsString("logged out"));
         assertThat(seen.path("afterLogout").asInt(), is(401));
         assertThat(seen.path("consoleErrors").toString(), seen.path("consoleErrors").size(), is(0));
-        assertThat(seen.path("steps").toString(), seen.path("steps").size(), is(9));
+        assertThat(seen.path("steps").toString(), seen.path("steps").size(), is(10));
     }
 
     private static long msat(long tokens, String usdPerM) {
