@@ -170,7 +170,7 @@ final class FuzzCases {
         try {
             return switch (r.nextInt(8)) {
                 case 0 -> TokenCodec.encodeV3(t).substring(0, 6 + r.nextInt(40));
-                case 1 -> "cashuB" + b64(mutate(r, TokenCodec.cborV4(t)));
+                case 1 -> "cashuB" + b64(mutate(r, TokenCodec.cborV4(t), t.mint()));
                 case 2 -> "cashuB" + b64(java.util.Arrays.copyOf(TokenCodec.cborV4(t), 1 + r.nextInt(TokenCodec.cborV4(t).length - 1)));
                 case 3 -> "cashuA" + b64(("{\"token\":[{\"mint\":" + pick(r, SCALARS) + ",\"proofs\":" + pick(r, SCALARS) + "}]}")
                         .getBytes(StandardCharsets.UTF_8));
@@ -199,10 +199,21 @@ final class FuzzCases {
         };
     }
 
-    private static byte[] mutate(Random r, byte[] cbor) {
+    /**
+     * Mutates a few bytes, never those of the mint URL: a mutated URL can name another port of the loopback host the
+     * operator allows in these tests, a mint the node rightly tries and answers 503 for when nothing listens there (as
+     * the reference does), or a public address no test may contact. Bad mint URLs come from {@link #MINTS} instead.
+     */
+    private static byte[] mutate(Random r, byte[] cbor, String mint) {
         byte[] b = cbor.clone();
+        byte[] url = mint.getBytes(StandardCharsets.UTF_8);
+        int from = indexOf(b, url);
+        int to = from < 0 ? -1 : from + url.length;
         for (int k = 0, n = 1 + r.nextInt(4); k < n; k++) {
             int at = r.nextInt(b.length);
+            while (at >= from && at < to) {
+                at = r.nextInt(b.length);
+            }
             b[at] = (byte) switch (r.nextInt(4)) {
                 case 0 -> r.nextInt(256);
                 case 1 -> 0xff;          // break code where none belongs
@@ -307,6 +318,19 @@ final class FuzzCases {
     private String query(Random r, String path) {
         return r.nextInt(5) == 0 ? path + "?" + pick(r, new String[] {"model_id=" + hex(r, 10), "limit=-1", "limit=99999999999999",
             "cashu_token=" + token(r), "api_key=sk-" + hex(r, 64), "balance_limit=abc", "a=%ff%fe", "x"}) : path;
+    }
+
+    private static int indexOf(byte[] in, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= in.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (in[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static byte[] garbage(Random r, int n) {
