@@ -18,7 +18,6 @@ import org.routstr.gateway.catalog.Route;
 import org.routstr.gateway.metrics.GatewayMetrics;
 import org.routstr.gateway.pricing.Cost;
 import org.routstr.gateway.usage.UsagePublisher;
-import org.routstr.ledger.Account;
 import org.routstr.ledger.Ledger;
 
 /**
@@ -116,9 +115,13 @@ final class Metering {
         }
     }
 
-    /** What the paying account has once {@code p} settles at {@code cost}: available now plus this reservation minus the cost. */
+    /**
+     * What the paying account has once {@code p} settles at {@code cost}: what it had available once this request was
+     * reserved (read by the reservation itself, no second query), plus this reservation, minus the cost. Other requests
+     * of the account still held then (in flight, or served and not yet settled by billing) count at their reservation,
+     * so the figure never overstates what the account ends with.
+     */
     long remainingAfter(PaidRequest p, Cost cost) {
-        long available = ledger.account(p.caller().billingHash()).map(Account::availableMsat).orElse(0L);
-        return Math.max(0, available + p.reservedMsat() - cost.totalMsat());
+        return Math.max(0, p.availableMsat() + p.reservedMsat() - cost.totalMsat());
     }
 }

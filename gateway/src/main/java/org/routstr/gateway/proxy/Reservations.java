@@ -5,11 +5,11 @@ import java.math.BigDecimal;
 import org.routstr.common.http.ApiException;
 import org.routstr.common.json.Json;
 import org.routstr.gateway.auth.Authenticator;
-import org.routstr.ledger.Account;
 import org.routstr.ledger.Ledger;
+import org.routstr.ledger.Reserved;
 
 /**
- * Reserves a paid request's worst case in one SQL round trip, or throws the 401/402/403 every paid endpoint answers, in
+ * Reserves a paid request's worst case in one SQL round trip (which also tells what the paying account has left), or throws the 401/402/403 every paid endpoint answers, in
  * the reference's words ("Insufficient balance: 1.5 sats (1500 msats) required for this model; …").
  */
 final class Reservations {
@@ -24,9 +24,10 @@ final class Reservations {
     PaidRequest reserve(PaidRequest p) {
         String key = p.caller().keyHash();
         long need = p.reservedMsat();
-        switch (ledger.reserve(p.reservation(), key, need)) {
+        Reserved r = ledger.reserveSeeing(p.reservation(), key, need);
+        switch (r.outcome()) {
             case OK, DUPLICATE -> {
-                return p;
+                return p.reserved(r.availableMsat());
             }
             case UNKNOWN_KEY, REVOKED -> {
                 auth.forget(key);
@@ -41,7 +42,7 @@ final class Reservations {
                     Json.object().put("reason", "Balance limit exceeded").put("amount_required_msat", need)
                             .put("model", p.model()).put("type", "balance_limit_exceeded"));
             case INSUFFICIENT -> {
-                long available = Math.max(0, ledger.account(key).map(Account::availableMsat).orElse(0L));
+                long available = r.availableMsat();
                 throw ApiException.paymentRequired("insufficient_balance", insufficient(need, available),
                         Json.object().put("reason", "Insufficient balance").put("amount_required_msat", need)
                                 .put("available_msat", available).put("model", p.model()).put("type", "insufficient_balance"));

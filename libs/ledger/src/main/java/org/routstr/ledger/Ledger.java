@@ -44,7 +44,7 @@ public final class Ledger {
 
     /** Several reservations in one statement and one transaction, each decided as alone; the results in the order given. */
     public List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
-        return requests.isEmpty() ? List.of() : ReserveGroup.all(ds, requests);
+        return requests.isEmpty() ? List.of() : ReserveGroup.all(ds, requests).stream().map(Reserved::outcome).toList();
     }
 
     /** Opens an empty account for a key hash; false when it exists already. */
@@ -92,22 +92,35 @@ public final class Ledger {
 
     /** Reserves the worst-case cost of a request in one round trip. Idempotent by reservation id. */
     public ReserveResult reserve(UUID reservationId, String keyHash, long msat) {
+        return reserveSeeing(reservationId, keyHash, msat).outcome();
+    }
+
+    /**
+     * {@link #reserve(UUID, String, long)}, also answering what the paying account has available right after it (same
+     * round trip, same transaction), so a caller need not read the account again to report a balance.
+     */
+    public Reserved reserveSeeing(UUID reservationId, String keyHash, long msat) {
         ReserveGroup g = group;
         ReserveRequest r = new ReserveRequest(reservationId, keyHash, msat);
         return g == null ? reserveAlone(r) : g.reserve(r);
     }
 
-    ReserveResult reserveAlone(ReserveRequest r) {
-        return Db.withConnection(ds, c -> reserve(c, r.id(), r.keyHash(), r.msat()));
+    Reserved reserveAlone(ReserveRequest r) {
+        return Db.withConnection(ds, c -> reserveSeeing(c, r.id(), r.keyHash(), r.msat()));
     }
 
     /** {@link #reserve(UUID, String, long)} on the given connection. */
     public ReserveResult reserve(Connection c, UUID reservationId, String keyHash, long msat) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT ledger_reserve(?, ?, ?)")) {
+        return reserveSeeing(c, reservationId, keyHash, msat).outcome();
+    }
+
+    private static Reserved reserveSeeing(Connection c, UUID reservationId, String keyHash, long msat) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT outcome, available_msat FROM ledger_reserve_seeing(?, ?, ?)")) {
             ps.setObject(1, reservationId);
             ps.setString(2, keyHash);
             ps.setLong(3, msat);
-            return ReserveResult.of(single(ps).getString(1));
+            ResultSet rs = single(ps);
+            return new Reserved(ReserveResult.of(rs.getString(1)), rs.getLong(2));
         }
     }
 

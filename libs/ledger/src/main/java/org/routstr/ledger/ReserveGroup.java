@@ -27,8 +27,8 @@ import org.routstr.common.db.DbException;
  */
 final class ReserveGroup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReserveGroup.class.getName());
-    private static final String SQL = "SELECT r.n, ledger_reserve(r.id, r.k, r.a) FROM unnest(?::uuid[], ?::text[], ?::bigint[])"
-                                      + " WITH ORDINALITY AS r(id, k, a, n)";
+    private static final String SQL = "SELECT r.n, s.outcome, s.available_msat FROM unnest(?::uuid[], ?::text[], ?::bigint[])"
+                                      + " WITH ORDINALITY AS r(id, k, a, n), LATERAL ledger_reserve_seeing(r.id, r.k, r.a) s";
     private final Ledger ledger;
     private final DataSource ds;
     private final int maxBatch;
@@ -36,7 +36,7 @@ final class ReserveGroup implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    private record Pending(ReserveRequest r, CompletableFuture<ReserveResult> done) {
+    private record Pending(ReserveRequest r, CompletableFuture<Reserved> done) {
     }
 
     ReserveGroup(Ledger ledger, DataSource ds, int workers, int maxBatch) {
@@ -51,7 +51,7 @@ final class ReserveGroup implements AutoCloseable {
         }
     }
 
-    ReserveResult reserve(ReserveRequest r) {
+    Reserved reserve(ReserveRequest r) {
         if (closed) {
             return ledger.reserveAlone(r);
         }
@@ -68,24 +68,24 @@ final class ReserveGroup implements AutoCloseable {
     }
 
     /** Several reservations in one statement and transaction; the results in the order given. */
-    static List<ReserveResult> all(DataSource ds, List<ReserveRequest> rs) {
+    static List<Reserved> all(DataSource ds, List<ReserveRequest> rs) {
         return Db.withConnection(ds, c -> all(c, rs));
     }
 
-    private static List<ReserveResult> all(Connection c, List<ReserveRequest> rs) throws SQLException {
+    private static List<Reserved> all(Connection c, List<ReserveRequest> rs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SQL)) {
             ps.setArray(1, c.createArrayOf("uuid", rs.stream().map(ReserveRequest::id).toArray()));
             ps.setArray(2, c.createArrayOf("text", rs.stream().map(ReserveRequest::keyHash).toArray()));
             ps.setArray(3, c.createArrayOf("bigint", rs.stream().map(ReserveRequest::msat).toArray()));
-            ReserveResult[] out = new ReserveResult[rs.size()];
+            Reserved[] out = new Reserved[rs.size()];
             try (ResultSet set = ps.executeQuery()) {
                 while (set.next()) {
-                    out[(int) set.getLong(1) - 1] = ReserveResult.of(set.getString(2));
+                    out[(int) set.getLong(1) - 1] = new Reserved(ReserveResult.of(set.getString(2)), set.getLong(3));
                 }
             }
-            for (ReserveResult x : out) {
+            for (Reserved x : out) {
                 if (x == null) {
-                    throw new SQLException("ledger_reserve returned fewer rows than reservations");
+                    throw new SQLException("ledger_reserve_seeing returned fewer rows than reservations");
                 }
             }
             return List.of(out);
@@ -114,7 +114,7 @@ final class ReserveGroup implements AutoCloseable {
             return;
         }
         batch.sort(Comparator.comparing((Pending p) -> p.r().keyHash()));
-        List<ReserveResult> results;
+        List<Reserved> results;
         try {
             results = all(ds, batch.stream().map(Pending::r).toList());
         } catch (DbException | IllegalStateException e) {

@@ -28,6 +28,42 @@ import static org.routstr.ledger.LedgerFixtures.newKeyHash;
 class LedgerConcurrencyTest {
     private static final int THREADS = 64;
 
+    /** The same reservation id retried at once from many threads (plain key and child key): held once, never twice. */
+    @Test
+    void oneReservationIdRacedFromManyThreadsIsHeldOnce(DataSource ds) throws Exception {
+        Ledger ledger = new Ledger(ds);
+        String parent = newKeyHash();
+        ledger.open(NewAccount.of(parent));
+        ledger.credit(parent, 1_000_000, "deposit:" + parent, "start");
+        String child = newKeyHash();
+        ledger.open(NewAccount.child(child, parent, java.util.Optional.of(500_000L), java.util.Optional.empty()));
+        for (int round = 0; round < 20; round++) {
+            String key = round % 2 == 0 ? parent : child;
+            UUID id = UUID.randomUUID();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<ReserveResult>> got = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+                for (int t = 0; t < 8; t++) {
+                    got.add(pool.submit(() -> {
+                        start.await();
+                        return ledger.reserve(id, key, 1_000);
+                    }));
+                }
+                start.countDown();
+                List<ReserveResult> r = new ArrayList<>();
+                for (Future<ReserveResult> f : got) {
+                    r.add(f.get());
+                }
+                assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.OK).count(), is(1L));
+                assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.DUPLICATE).count(), is(7L));
+            }
+            assertThat(ledger.account(parent).orElseThrow().reservedMsat(), is(1_000L * (round + 1)));
+            assertThat(ledger.account(child).orElseThrow().reservedMsat(), is(1_000L * ((round + 1) / 2)));
+            assertThat(invariants(ds), is("ok"));
+        }
+        assertThat(ledger.account(parent).orElseThrow().requests(), is(20L));
+    }
+
     @Test
     void sixtyFourThreadsNeverOverspendAndChargesMatchTheBalanceDrop(DataSource ds) throws Exception {
         Ledger ledger = new Ledger(ds);

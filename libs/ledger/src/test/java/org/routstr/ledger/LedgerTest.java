@@ -111,6 +111,25 @@ class LedgerTest {
         assertThat(invariants(ds), is("ok"));
     }
 
+    /** The reservation answers what the paying account has left in the same round trip (the gateway reports it). */
+    @Test
+    void aReservationSeesWhatThePayingAccountHasLeft() {
+        String key = funded(10_000);
+        assertThat(ledger.reserveSeeing(UUID.randomUUID(), key, 4_000), is(new Reserved(ReserveResult.OK, 6_000)));
+        UUID second = UUID.randomUUID();
+        assertThat(ledger.reserveSeeing(second, key, 1_000), is(new Reserved(ReserveResult.OK, 5_000)));
+        assertThat(ledger.reserveSeeing(second, key, 1_000), is(new Reserved(ReserveResult.DUPLICATE, 5_000)));
+        assertThat(ledger.reserveSeeing(UUID.randomUUID(), key, 5_001), is(new Reserved(ReserveResult.INSUFFICIENT, 5_000)));
+        assertThat(ledger.reserveSeeing(UUID.randomUUID(), newKeyHash(), 1), is(new Reserved(ReserveResult.UNKNOWN_KEY, 0)));
+        // a child key sees its parent's money, which pays for it
+        String child = newKeyHash();
+        assertThat(ledger.open(NewAccount.child(child, key, Optional.of(3_000L), Optional.empty())), is(true));
+        assertThat(ledger.reserveSeeing(UUID.randomUUID(), child, 2_000), is(new Reserved(ReserveResult.OK, 3_000)));
+        assertThat(ledger.reserveSeeing(UUID.randomUUID(), child, 1_001), is(new Reserved(ReserveResult.OVER_LIMIT, 3_000)));
+        assertThat(ledger.account(key).orElseThrow().availableMsat(), is(3_000L));
+        assertThat(invariants(ds), is("ok"));
+    }
+
     @Test
     void childKeysSpendFromTheirParentWithinTheirLimit() {
         String parent = funded(100_000);

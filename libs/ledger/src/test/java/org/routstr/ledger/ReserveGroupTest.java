@@ -44,6 +44,28 @@ class ReserveGroupTest {
         assertThat(invariants(ds), is("ok"));
     }
 
+    /** Grouped, each reservation still sees the ones before it in its batch, and what they left. */
+    @Test
+    void aGroupedReservationSeesWhatTheOnesBeforeItLeft(DataSource ds) throws Exception {
+        Ledger ledger = new Ledger(ds);
+        String key = funded(ledger, 1_000);
+        List<Future<Reserved>> got = new ArrayList<>();
+        try (AutoCloseable g = ledger.groupReserves(1, 64); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 5; i++) {
+                got.add(pool.submit(() -> ledger.reserveSeeing(UUID.randomUUID(), key, 300)));
+            }
+            List<Reserved> r = new ArrayList<>();
+            for (Future<Reserved> f : got) {
+                r.add(f.get());
+            }
+            assertThat(r.stream().filter(x -> x.outcome() == ReserveResult.OK).map(Reserved::availableMsat).sorted().toList(),
+                       is(List.of(100L, 400L, 700L)));
+            assertThat(r.stream().filter(x -> x.outcome() == ReserveResult.INSUFFICIENT).map(Reserved::availableMsat).toList(),
+                       is(List.of(100L, 100L)));
+        }
+        assertThat(invariants(ds), is("ok"));
+    }
+
     @Test
     void aBatchKeepsEachOutcomeAndItsOrder(DataSource ds) {
         Ledger ledger = new Ledger(ds);
