@@ -6,13 +6,16 @@
 # byte at a paced stream rate, CPU per request (utime+stime of the process tree from /proc during the wrk run) and RSS.
 # The stand-in upstream runs inside the node's JVM, so the node's CPU per request has the upstream's share (the node
 # JVM's CPU per request while nginx was measured) taken off. Other load on the machine shows in the load average printed.
-# Usage: bench/perf/run.sh    env: MAX_SECONDS=10 CONNECTIONS=32 RATE=500 PACED_SECONDS=15 SSE_RATE=100 SSE_SECONDS=10
+# Every flat-out run follows a WARM_SECONDS warm-up at the same load (the JVM's JIT compiles the hot path in that time;
+# a 3 s warm-up measured half-compiled code), and the CPU per request is split into the node JVM's and PostgreSQL's.
+# Usage: bench/perf/run.sh    env: MAX_SECONDS=10 WARM_SECONDS=20 CONNECTIONS=32 RATE=500 PACED_SECONDS=15 SSE_RATE=100 SSE_SECONDS=10
 #                                  ROUTSTR_JAVA_OPTS (passed to ./routstr up) OUT=file (also writes the table there)
 #                                  PROFILE=file.jfr (a JFR recording of the node during the 64-key wrk run)
 set -euo pipefail
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH=$JAVA_HOME/bin:$PATH
 MAX_SECONDS=${MAX_SECONDS:-10}
+WARM_SECONDS=${WARM_SECONDS:-20}
 CONNECTIONS=${CONNECTIONS:-32}
 RATE=${RATE:-500}
 PACED_SECONDS=${PACED_SECONDS:-15}
@@ -103,7 +106,7 @@ HZ=$(getconf CLK_TCK)
 # wrk flat out; prints "rps requests cpu_us_per_request(tree) cpu_us_per_request(node JVM alone) non2xx"
 max_run() {
     local url=$1 keys=$2 pid=$3 out c0 c1 j0 j1 n rps bad
-    wrk -t2 -c"$CONNECTIONS" -d3s -s bench/gateway/post.lua "$url" -- "$DIR/body.json" "$keys" >/dev/null # warm-up
+    wrk -t2 -c"$CONNECTIONS" -d"${WARM_SECONDS}s" -s bench/gateway/post.lua "$url" -- "$DIR/body.json" "$keys" >/dev/null # warm-up
     [ -n "${PROFILE:-}" ] && [ "$keys" = "$DIR/keys64.txt" ] && jcmd "$JPID" JFR.start name=perf settings=profile >/dev/null
     c0=$(cpu_ticks "$pid"); j0=$(self_ticks "$JPID")
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${MAX_SECONDS}s" -s bench/gateway/post.lua "$url" -- "$DIR/body.json" "$keys")
@@ -136,17 +139,17 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 f() { echo "$1" | awk -v i="$2" '{ print $i }'; }
 {
 echo "bench/perf/run.sh: $(nproc) cores, loopback, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench' || echo '+dirty')"
-echo "load average at start $LOAD_START, at end $LOAD_END; wrk -t2 -c$CONNECTIONS ${MAX_SECONDS}s; paced $RATE req/s ${PACED_SECONDS}s;" \
+echo "load average at start $LOAD_START, at end $LOAD_END; wrk -t2 -c$CONNECTIONS ${MAX_SECONDS}s after ${WARM_SECONDS}s warm-up; paced $RATE req/s ${PACED_SECONDS}s;" \
      "SSE $SSE_RATE streams/s ${SSE_SECONDS}s; ROUTSTR_JAVA_OPTS='${ROUTSTR_JAVA_OPTS:-}'"
 echo "direct to the upstream: p50 $(f "${FIX[direct]}" 2) ms, p99 $(f "${FIX[direct]}" 3) ms; SSE first byte p50 $(f "${SSE[direct]}" 2) ms"
 upcpu=$(f "${MAX[nginx]}" 4)
-printf '| %-22s | %9s | %7s | %22s | %18s | %13s | %17s | %s\n' target "max req/s" "× nginx" "added p50 / p99 ms" \
-       "SSE TTFB p50/p99" "CPU/request" "RSS (PSS) MB" "errors (non-2xx max/paced/sse)"
+printf '| %-22s | %9s | %7s | %22s | %18s | %26s | %17s | %s\n' target "max req/s" "× nginx" "added p50 / p99 ms" \
+       "SSE TTFB p50/p99" "CPU/request (JVM + PG)" "RSS (PSS) MB" "errors (non-2xx max/paced/sse)"
 for t in nginx node1 node64; do
     name=$([ "$t" = nginx ] && echo "nginx plain proxy" || ([ "$t" = node1 ] && echo "node, 1 funded key" || echo "node, 64 keys"))
-    if [ "$t" = nginx ]; then cpu=$(f "${MAX[$t]}" 3); rss=$(awk -v k="$NGINX_RSS" 'BEGIN { printf "%.0f", k / 1024 }')
-    else cpu=$(( $(f "${MAX[$t]}" 3) - upcpu )); rss=$(awk -v k="$NODE_RSS" -v j="$JVM_RSS" 'BEGIN { printf "%.0f (JVM %.0f)", k / 1024, j / 1024 }'); fi
-    printf '| %-22s | %9s | %7s | %22s | %18s | %10s µs | %17s | %s\n' "$name" "$(f "${MAX[$t]}" 1)" \
+    if [ "$t" = nginx ]; then cpu="$(f "${MAX[$t]}" 3) µs"; rss=$(awk -v k="$NGINX_RSS" 'BEGIN { printf "%.0f", k / 1024 }')
+    else cpu="$(( $(f "${MAX[$t]}" 3) - upcpu )) µs ($(( $(f "${MAX[$t]}" 4) - upcpu )) + $(( $(f "${MAX[$t]}" 3) - $(f "${MAX[$t]}" 4) )))"; rss=$(awk -v k="$NODE_RSS" -v j="$JVM_RSS" 'BEGIN { printf "%.0f (JVM %.0f)", k / 1024, j / 1024 }'); fi
+    printf '| %-22s | %9s | %7s | %22s | %18s | %26s | %17s | %s\n' "$name" "$(f "${MAX[$t]}" 1)" \
         "$(awk -v a="$(f "${MAX[$t]}" 1)" -v b="$(f "${MAX[nginx]}" 1)" 'BEGIN { printf "%.3f", a / b }')" \
         "$(awk -v a="$(f "${FIX[$t]}" 2)" -v b="$(f "${FIX[direct]}" 2)" -v c="$(f "${FIX[$t]}" 3)" -v d="$(f "${FIX[direct]}" 3)" 'BEGIN { printf "%+.3f / %+.3f", a - b, c - d }')" \
         "$(f "${SSE[$t]}" 2) / $(f "${SSE[$t]}" 3)" "$cpu" "$rss" \

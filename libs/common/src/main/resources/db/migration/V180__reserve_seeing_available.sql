@@ -1,15 +1,19 @@
 -- Issue 18, the reservation on the hot path. Same decisions as ledger_reserve (V20), two changes:
 --   * it also answers what the paying account has available right after it (this reservation held), read by the same
---     UPDATE, so the gateway reports a request's remaining balance without reading the account again (one round trip
---     and one query per request less). For any other outcome: what a 402 reports as available, never below zero (0 for
---     an unknown key);
+--     UPDATE; for any other outcome what a 402 reports as available (the gateway read the account again for that),
+--     never below zero, 0 for an unknown key;
 --   * the paying account is locked (its UPDATE) before the reservation row is inserted. The insert's foreign-key checks
 --     then find the row already locked by this transaction; before, they took a key-share lock on an account row
 --     another transaction was updating, so every request of a busy key piled a multixact onto that row (most of
---     PostgreSQL's CPU for one hot key). A duplicate id is found first by a primary-key lookup; one inserted concurrently
---     in between is still caught by ON CONFLICT, and the account changes are then undone in the same transaction.
+--     PostgreSQL's CPU for one hot key). A duplicate id is found first by a primary-key lookup; one reserved concurrently
+--     is found again when this call's account update fails after waiting for it (the retry answers 'duplicate', not
+--     'insufficient', as V20's insert-first order did), or caught by ON CONFLICT, the account changes then undone in the
+--     same transaction.
 -- Lock order, as for billing: the paying account, then the child key; the new reservation row is invisible to others
--- until commit, so no other transaction can hold it.
+-- until commit, so no other transaction can hold it. The one new wait: holding accounts, on a concurrent insert of the
+-- same id. Request ids are made by the node, so one id under two keys at once (which could deadlock two batches of
+-- ReserveGroup; PostgreSQL then aborts one, and the group retries its reservations one by one) takes a caller reusing
+-- ids across keys.
 CREATE FUNCTION ledger_reserve_seeing(p_id UUID, p_key TEXT, p_amount BIGINT, OUT outcome TEXT, OUT available_msat BIGINT)
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -43,7 +47,9 @@ BEGIN
            AND balance_msat - reserved_msat >= p_amount
            AND (spending_limit_msat IS NULL OR window_spent_msat + reserved_msat + p_amount <= spending_limit_msat)
         RETURNING balance_msat - reserved_msat INTO available_msat;
-        IF NOT FOUND THEN
+        IF NOT FOUND AND EXISTS (SELECT 1 FROM reservations WHERE id = p_id) THEN
+            outcome := 'duplicate'; -- the same id, reserved by a call this one waited for, took the money first
+        ELSIF NOT FOUND THEN
             SELECT CASE WHEN status <> 'active' THEN status
                         WHEN valid_until <= now() OR expires_at <= now() THEN 'expired'
                         WHEN balance_msat - reserved_msat < p_amount THEN 'insufficient'
@@ -58,7 +64,7 @@ BEGIN
                AND (spending_limit_msat IS NULL OR window_spent_msat + reserved_msat + p_amount <= spending_limit_msat);
             IF NOT FOUND THEN
                 UPDATE accounts SET reserved_msat = reserved_msat - p_amount, requests = requests - 1 WHERE key_hash = billing;
-                outcome := 'over_limit';
+                outcome := CASE WHEN EXISTS (SELECT 1 FROM reservations WHERE id = p_id) THEN 'duplicate' ELSE 'over_limit' END;
             END IF;
         END IF;
         IF outcome IS NULL THEN

@@ -116,12 +116,11 @@ final class Metering {
     }
 
     /**
-     * What the paying account has once {@code p} settles at {@code cost}: what it had available once this request was
-     * reserved (read by the reservation itself, no second query), plus this reservation, minus the cost. Other requests
-     * of the account still held then (in flight, or served and not yet settled by billing) count at their reservation,
-     * so the figure never overstates what the account ends with.
+     * What the paying account has once {@code p} settles at {@code cost}: available now (read as the response goes out,
+     * so what changed the account meanwhile counts) plus this reservation minus the cost. The account's other requests
+     * still held count at their reservation, so the figure never overstates what the account ends with.
      */
     long remainingAfter(PaidRequest p, Cost cost) {
-        return Math.max(0, p.availableMsat() + p.reservedMsat() - cost.totalMsat());
+        return Math.max(0, ledger.available(p.caller().billingHash()) + p.reservedMsat() - cost.totalMsat());
     }
 }

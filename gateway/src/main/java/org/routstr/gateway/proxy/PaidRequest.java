@@ -8,27 +8,14 @@ import org.routstr.gateway.catalog.Route;
 
 /**
  * A request whose worst case is reserved: who pays, the reservation, what was asked for (output images, characters to
- * speak), where it can go, and what the paying account had available once the reservation was made
- * ({@code availableMsat}, -1 until then).
+ * speak) and where it can go.
  */
 public record PaidRequest(String requestId, Caller caller, UUID reservation, long reservedMsat, String model, String endpoint,
-                   boolean stream, int images, List<Route> routes, long characters, long availableMsat) {
-    /** A request to reserve. */
-    public PaidRequest(String requestId, Caller caller, UUID reservation, long reservedMsat, String model, String endpoint,
-                       boolean stream, int images, List<Route> routes, long characters) {
-        this(requestId, caller, reservation, reservedMsat, model, endpoint, stream, images, routes, characters, -1);
-    }
-
-    /** A request to reserve with nothing to speak. */
+                   boolean stream, int images, List<Route> routes, long characters) {
+    /** A request with nothing to speak. */
     public PaidRequest(String requestId, Caller caller, UUID reservation, long reservedMsat, String model, String endpoint,
                        boolean stream, int images, List<Route> routes) {
         this(requestId, caller, reservation, reservedMsat, model, endpoint, stream, images, routes, 0);
-    }
-
-    /** This request once reserved, the paying account then having {@code available} msat. */
-    PaidRequest reserved(long available) {
-        return new PaidRequest(requestId, caller, reservation, reservedMsat, model, endpoint, stream, images, routes, characters,
-                               available);
     }
 
     /**

@@ -9,7 +9,7 @@ import org.routstr.ledger.Ledger;
 import org.routstr.ledger.Reserved;
 
 /**
- * Reserves a paid request's worst case in one SQL round trip (which also tells what the paying account has left), or throws the 401/402/403 every paid endpoint answers, in
+ * Reserves a paid request's worst case in one SQL round trip (which also tells a 402 what the paying account has), or throws the 401/402/403 every paid endpoint answers, in
  * the reference's words ("Insufficient balance: 1.5 sats (1500 msats) required for this model; …").
  */
 final class Reservations {
@@ -27,7 +27,7 @@ final class Reservations {
         Reserved r = ledger.reserveSeeing(p.reservation(), key, need);
         switch (r.outcome()) {
             case OK, DUPLICATE -> {
-                return p.reserved(r.availableMsat());
+                return p;
             }
             case UNKNOWN_KEY, REVOKED -> {
                 auth.forget(key);

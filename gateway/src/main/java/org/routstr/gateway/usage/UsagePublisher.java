@@ -30,9 +30,14 @@ public final class UsagePublisher {
     private final OutboxRepository outbox;
     private volatile boolean kafkaDown;
 
-    /** The gateway's producer settings: give up on a broker within seconds, so little waits in memory. */
+    /**
+     * The gateway's producer settings: give up on a broker within seconds, so little waits in memory; no compression (a
+     * request waits for its event's ack, so batches are a few small events, which lz4 hardly shrinks while producer,
+     * broker and billing each pay to compress, check and decompress them).
+     */
     public static final java.util.Map<String, Object> PRODUCER = java.util.Map.of(
-            "max.block.ms", 2_000, "request.timeout.ms", 3_000, "delivery.timeout.ms", 5_000, "linger.ms", 1);
+            "max.block.ms", 2_000, "request.timeout.ms", 3_000, "delivery.timeout.ms", 5_000, "linger.ms", 1,
+            "compression.type", "none");
     /** How long a request waits for Kafka's ack before it puts its event in the outbox instead. */
     static final java.time.Duration ACK_WAIT = java.time.Duration.ofSeconds(1);
 

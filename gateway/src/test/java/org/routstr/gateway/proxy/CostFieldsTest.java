@@ -50,6 +50,31 @@ class CostFieldsTest {
         assertThat(u.path("remaining_balance_msats").asLong(), is(FUNDS - CHAT));
     }
 
+    /** Money that leaves the account while a request runs (a refund here) shows in that request's remaining balance. */
+    @Test
+    void theRemainingBalanceCountsWhatChangedWhileTheRequestRan() throws Exception {
+        String key = f.fundedKey(FUNDS);
+        var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return f.post("/v1/chat/completions", key, CHAT_BODY + "}", "x-standin-mode", "slow", "x-standin-delay-ms", "1500");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        org.routstr.ledger.Ledger ledger = new org.routstr.ledger.Ledger(f.db.dataSource());
+        String hash = org.routstr.common.keys.ApiKeys.hash(key);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ledger.account(hash).orElseThrow().reservedMsat() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat("the request holds its reservation", ledger.account(hash).orElseThrow().reservedMsat() > 0, is(true));
+        assertThat(ledger.debit(hash, java.util.Optional.of(1_000_000L), org.routstr.ledger.DebitKind.REFUND, "refund:" + key,
+                                "test refund").toString(), ledger.account(hash).orElseThrow().balanceMsat(), is(FUNDS - 1_000_000));
+        JsonNode u = Json.mapper().readTree(slow.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).path("usage");
+        assertThat(u.at("/cost/total_msats").asLong(), is(CHAT));
+        assertThat(u.path("remaining_balance_msats").asLong(), is(FUNDS - 1_000_000 - CHAT));
+    }
+
     @Test
     void lastStreamChunkCarriesThemToo() throws Exception {
         String key = f.fundedKey(FUNDS);

@@ -32,6 +32,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("num.partitions", "4")
                     // the default 128 MiB dedupe buffer does not fit a small heap
                     .setConfigProp("log.cleaner.dedupe.buffer.size", "8388608")
+                    // a broker sharing a small machine with the whole node: a few threads, not a server's 3 + 8 + 10
+                    // (every extra thread is a context switch per produce request and stack memory)
+                    .setConfigProp("num.network.threads", "2")
+                    .setConfigProp("num.io.threads", "2")
+                    .setConfigProp("background.threads", "2")
                     .setDeleteOnClose(baseDir.isEmpty())
                     .build();
             cluster.format();

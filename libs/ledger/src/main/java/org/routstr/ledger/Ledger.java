@@ -216,6 +216,18 @@ public final class Ledger {
         });
     }
 
+    /** What an account can spend now (balance minus everything reserved), 0 for an unknown key: one narrow read. */
+    public long available(String keyHash) {
+        return Db.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT balance_msat - reserved_msat FROM accounts WHERE key_hash = ?")) {
+                ps.setString(1, keyHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
     /** The account of a key hash. */
     public Optional<Account> account(String keyHash) {
         return Db.withConnection(ds, c -> Accounts.find(c, keyHash));

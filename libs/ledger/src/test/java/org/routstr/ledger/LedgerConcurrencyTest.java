@@ -64,6 +64,37 @@ class LedgerConcurrencyTest {
         assertThat(ledger.account(parent).orElseThrow().requests(), is(20L));
     }
 
+    /** A retry racing its first attempt on an account that cannot pay twice: 'duplicate', never a 402 for the retry. */
+    @Test
+    void aRacedRetryOnATightAccountIsADuplicateNotInsufficient(DataSource ds) throws Exception {
+        Ledger ledger = new Ledger(ds);
+        for (int round = 0; round < 20; round++) {
+            String key = newKeyHash();
+            ledger.open(NewAccount.of(key));
+            ledger.credit(key, 1_000, "deposit:" + key, "start");
+            UUID id = UUID.randomUUID();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<ReserveResult>> got = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+                for (int t = 0; t < 6; t++) {
+                    got.add(pool.submit(() -> {
+                        start.await();
+                        return ledger.reserve(id, key, 800);
+                    }));
+                }
+                start.countDown();
+                List<ReserveResult> r = new ArrayList<>();
+                for (Future<ReserveResult> f : got) {
+                    r.add(f.get());
+                }
+                assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.OK).count(), is(1L));
+                assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.DUPLICATE).count(), is(5L));
+            }
+            assertThat(ledger.account(key).orElseThrow().reservedMsat(), is(800L));
+        }
+        assertThat(invariants(ds), is("ok"));
+    }
+
     @Test
     void sixtyFourThreadsNeverOverspendAndChargesMatchTheBalanceDrop(DataSource ds) throws Exception {
         Ledger ledger = new Ledger(ds);
