@@ -85,13 +85,17 @@ final class Melter {
     Optional<Operation> claim(Connection c, String rowId, String mint, MeltQuoteResponse quote, Map<String, Long> fees,
                               MintKeyset active) throws SQLException {
         long need = quote.amount() + quote.feeReserve();
-        List<Proof> available = ProofRepository.lockUnspent(c, mint, "sat");
-        ProofSelector.Selection sel;
-        try {
-            sel = ProofSelector.select(available, need, k -> fees.getOrDefault(k, 0L));
-        } catch (InsufficientFundsException e) {
+        Optional<ProofSelector.Selection> chosen = ProofRepository.lockLargest(c, mint, "sat", available -> {
+            try {
+                return Optional.of(ProofSelector.select(available, need, k -> fees.getOrDefault(k, 0L)));
+            } catch (InsufficientFundsException e) {
+                return Optional.empty();
+            }
+        });
+        if (chosen.isEmpty()) {
             return Optional.empty();
         }
+        ProofSelector.Selection sel = chosen.get();
         int blanks = Math.max(BlankOutputs.count(sel.total() - sel.fee() - quote.amount()), 1);
         List<Long> amounts = Outputs.blankAmounts(blanks);
         long start = ProofRepository.reserveCounters(c, mint, active.id(), blanks);

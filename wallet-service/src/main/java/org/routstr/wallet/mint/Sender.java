@@ -236,8 +236,8 @@ public final class Sender {
         Map<String, Long> fees = mints.feesPpk(mint);
         MintKeyset active = mints.activeKeyset(mint, row.unit());
         return Db.inTransaction(ds, c -> {
-            List<Proof> available = ProofRepository.lockUnspent(c, mint, row.unit());
-            Optional<Split> split = split(available, row.amount(), k -> fees.getOrDefault(k, 0L), shortOk);
+            Optional<Split> split = ProofRepository.lockLargest(c, mint, row.unit(),
+                    available -> split(available, row.amount(), k -> fees.getOrDefault(k, 0L), shortOk));
             if (split.isEmpty()) {
                 return Optional.<Operation>empty();
             }
