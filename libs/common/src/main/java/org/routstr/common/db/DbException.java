@@ -10,6 +10,17 @@ public final class DbException extends RuntimeException {
         super(cause.getMessage(), cause);
     }
 
+    /**
+     * Whether the failure is the database being out of reach rather than the statement: no pooled connection in time,
+     * a connection refused or lost (SQLSTATE class 08), the server shutting down or restarting (57P01–57P03).
+     */
+    public boolean unavailable() {
+        SQLException e = (SQLException) getCause();
+        String state = e.getSQLState();
+        return e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLNonTransientConnectionException
+               || state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
+    }
+
     /** The SQLSTATE of the underlying failure. */
     public String sqlState() {
         return ((SQLException) getCause()).getSQLState();

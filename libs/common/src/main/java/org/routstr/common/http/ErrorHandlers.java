@@ -3,6 +3,7 @@ package org.routstr.common.http;
 import java.lang.System.Logger.Level;
 
 import io.helidon.http.BadRequestException;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
@@ -12,6 +13,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.routstr.common.db.DbException;
 import org.routstr.common.json.Json;
 
 /**
@@ -58,6 +60,14 @@ public final class ErrorHandlers {
         if (nulInText(e)) {
             // PostgreSQL text cannot hold U+0000; a Java string only carries one because a client sent it
             send(req, res, 400, ErrorEnvelope.of(ApiException.badRequest("invalid_text", "text must not contain NUL (U+0000) characters"), id));
+            return;
+        }
+        if (e instanceof DbException db && db.unavailable()) {
+            // the database is down or every pooled connection is busy: the client may retry, nothing is wrong with its request
+            LOG.log(Level.WARNING, "database unavailable request_id=" + id + " path=" + req.path().path() + ": " + e.getMessage());
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            send(req, res, 503, ErrorEnvelope.body("The node's database is unavailable; retry shortly.", "server_error",
+                                                   "database_unavailable", id));
             return;
         }
         LOG.log(Level.ERROR, "unhandled error request_id=" + id + " path=" + req.path().path(), e);
