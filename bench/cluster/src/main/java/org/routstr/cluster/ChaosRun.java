@@ -35,9 +35,11 @@ public final class ChaosRun {
             chaos.createKeys(s.keys());
             Faults faults = new Faults(cluster, s.kills(), s.database(), s.seed());
             long loadStart = System.currentTimeMillis();
-            Thread injector = faults.start(estimateSpan(s));
+            java.util.concurrent.atomic.AtomicBoolean loadOver = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread injector = faults.start(chaos::done, s.ops(), loadOver::get);
             chaos.run(s.ops(), s.concurrency(), loadStart + s.maxLoad().toMillis());
             long loadMs = System.currentTimeMillis() - loadStart;
+            loadOver.set(true);
             injector.join();
             long settleStart = System.currentTimeMillis();
             Settle.await(cluster, Duration.ofSeconds(90));
@@ -54,10 +56,5 @@ public final class ChaosRun {
             r.append(audit.report());
             return new Result(audit, r.toString());
         }
-    }
-
-    /** The faults are spread over about the expected load time (ops at ~60/s on this machine), at most the load bound. */
-    private static long estimateSpan(Settings s) {
-        return Math.min(s.maxLoad().toMillis(), Math.max(20_000, s.ops() * 1000L / 60));
     }
 }
