@@ -2,7 +2,6 @@ package org.routstr.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.routstr.embedded.EmbeddedDatabase;
+import org.routstr.embedded.FixedPorts;
 import org.routstr.embedded.KafkaProcess;
 import org.routstr.standin.StandinUpstream;
 import org.routstr.testmint.TestMint;
@@ -212,12 +212,9 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /** A loopback port kept across restarts, outside the ephemeral range (see {@link FixedPorts}). */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FixedPorts.next();
     }
 
     static void sleep(long ms) {

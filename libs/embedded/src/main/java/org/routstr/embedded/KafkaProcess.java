@@ -3,7 +3,6 @@ package org.routstr.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +32,8 @@ public final class KafkaProcess implements AutoCloseable {
 
     /** Formats {@code dir} if new and starts a broker on 127.0.0.1:{@code port} (0 picks free ports); blocks until it listens. */
     public static KafkaProcess start(Path dir, int port) {
-        int p = port > 0 ? port : freePort();
-        KafkaProcess k = new KafkaProcess(dir, p, freePort());
+        int p = port > 0 ? port : FixedPorts.next();
+        KafkaProcess k = new KafkaProcess(dir, p, FixedPorts.next());
         k.writeConfig();
         k.format();
         k.start();
@@ -194,15 +193,6 @@ public final class KafkaProcess implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
         }
     }
 
