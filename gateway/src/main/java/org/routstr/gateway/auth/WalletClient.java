@@ -1,5 +1,6 @@
 package org.routstr.gateway.auth;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import org.routstr.common.tracing.Tracing;
  * Every call carries {@code X-Routstr-Internal}; wallet errors come back as {@link WalletException} for pass-through.
  */
 public final class WalletClient {
+    private static final System.Logger LOG = System.getLogger(WalletClient.class.getName());
     private final WebClient client;
     private final String internalToken;
 
@@ -43,7 +45,32 @@ public final class WalletClient {
         return n.path("token").isTextual() ? Optional.of(n.path("token").asText()) : Optional.empty();
     }
 
+    /**
+     * One internal call. A failure before any answer that is not a timeout (the pooled keep-alive connection the wallet
+     * closed just as it was reused: reset, closed, no data) is tried once more on a fresh connection; every internal
+     * call is idempotent (redeems by token, change by request id), so a call the wallet did see answers the same again.
+     */
     private JsonNode post(String path, Map<String, String> body) {
+        try {
+            return send(path, body);
+        } catch (WalletException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (timedOut(e)) {
+                throw unavailable(path, e);
+            }
+            LOG.log(Level.WARNING, "wallet call " + path + " failed before an answer (" + describe(e) + "); trying once more");
+            try {
+                return send(path, body);
+            } catch (WalletException again) {
+                throw again;
+            } catch (RuntimeException again) {
+                throw unavailable(path, again);
+            }
+        }
+    }
+
+    private JsonNode send(String path, Map<String, String> body) {
         try (HttpClientResponse r = client.post(path)
                 .header(HeaderNames.create("X-Routstr-Internal"), internalToken)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
@@ -54,10 +81,30 @@ public final class WalletClient {
                 throw new WalletException(status, bytes);
             }
             return Json.mapper().readTree(bytes);
-        } catch (WalletException e) {
-            throw e;
-        } catch (java.io.IOException | RuntimeException e) {
-            throw ApiException.unavailable("wallet_unavailable", "The wallet service is unavailable; try again shortly.");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static ApiException unavailable(String path, RuntimeException e) {
+        LOG.log(Level.WARNING, "wallet call " + path + " failed: " + describe(e));
+        return ApiException.unavailable("wallet_unavailable", "The wallet service is unavailable; try again shortly.");
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return e.getClass().getSimpleName() + (root != e ? " / " + root.getClass().getSimpleName() : "") + ": " + root.getMessage();
     }
 }
