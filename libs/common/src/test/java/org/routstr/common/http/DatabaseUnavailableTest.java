@@ -41,6 +41,9 @@ class DatabaseUnavailableTest {
                 .get("/restarting", (req, res) -> {
                     throw new DbException(new SQLException("terminating connection due to administrator command", "57P01"));
                 })
+                .get("/closed-by-the-pool", (req, res) -> {
+                    throw new DbException(new SQLException("Connection is closed"));
+                })
                 .get("/bug", (req, res) -> {
                     throw new DbException(new SQLException("syntax error at or near \"SELEC\"", "42601"));
                 });
@@ -54,7 +57,7 @@ class DatabaseUnavailableTest {
 
     @Test
     void anUnreachableDatabaseIs503WithRetryAfter() throws Exception {
-        for (String path : new String[] {"/pool", "/refused", "/restarting"}) {
+        for (String path : new String[] {"/pool", "/refused", "/restarting", "/closed-by-the-pool"}) {
             HttpResponse<String> r = get(path);
             assertThat(path, r.statusCode(), is(503));
             assertThat(path, r.headers().firstValue("retry-after").orElse(""), is("1"));
