@@ -42,7 +42,7 @@ public final class ChaosRun {
             loadOver.set(true);
             injector.join();
             long settleStart = System.currentTimeMillis();
-            Settle.await(cluster, Duration.ofSeconds(90));
+            Settle.await(cluster, Duration.ofSeconds(180));
             long settleMs = System.currentTimeMillis() - settleStart;
             Audit audit = Audit.of(cluster, chaos, faults.windows, 20_000);
             StringBuilder r = new StringBuilder();
