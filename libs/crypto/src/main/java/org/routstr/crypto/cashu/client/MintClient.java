@@ -45,7 +45,11 @@ public final class MintClient {
         var web0 = WebClient.builder()
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.readTimeout)
-                .followRedirects(false);
+                .followRedirects(false)
+                // this client's own keep-alive connections: Helidon's shared cache would hand a new client a
+                // connection an earlier one left open to a mint since stopped, and a request written on it cannot
+                // tell "refused" (never sent) from "sent, answer lost"
+                .shareConnectionCache(false);
         if (b.dnsResolver != null) {
             web0.dnsResolver(b.dnsResolver);
         }
