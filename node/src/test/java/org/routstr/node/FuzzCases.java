@@ -194,7 +194,11 @@ final class FuzzCases {
             case 2 -> new Proof(Long.MAX_VALUE - r.nextInt(3), p.id(), p.secret(), p.C(), p.witness(), p.dleq());
             case 3 -> new Proof(p.amount(), p.id(), p.secret() + "x", p.C(), p.witness(), p.dleq());
             case 4 -> new Proof(p.amount(), p.id(), hex(r, 64), p.C(), null, null);
-            case 5 -> new Proof(1L << (1 + r.nextInt(62)), p.id(), p.secret(), p.C(), p.witness(), p.dleq());
+            case 5 -> {
+                // a power-of-two amount the signature does not cover: never the proof's own, which would be the genuine proof
+                long amount = 1L << (1 + r.nextInt(62));
+                yield new Proof(amount == p.amount() ? amount << 1 : amount, p.id(), p.secret(), p.C(), p.witness(), p.dleq());
+            }
             default -> new Proof(p.amount(), p.id(), p.secret(), "02" + hex(r, 64), p.witness(), p.dleq());
         };
     }
