@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,7 +193,13 @@ class ManifestsTest {
         assertThat(Invariants.noSecrets(Manifests.objects(bad)), hasItem("ConfigMap routstr-common holds a secret: DB_PASSWORD"));
     }
 
+    /** The CRDs validate.mjs reads: {@code ROUTSTR_CRDS}, else {@code ../shared/k8s-crds} beside the project root. */
+    private static final Path CRDS = Optional.ofNullable(System.getenv("ROUTSTR_CRDS")).map(Path::of)
+            .orElse(Manifests.REPO.resolve("../shared/k8s-crds").normalize());
+
     private static Manifests.Run validate(List<String> files) {
+        // without the CRDs the schema checks cannot run: SKIPPED, never passed and never a failure of the manifests
+        Assumptions.assumeTrue(Files.isDirectory(CRDS), "Strimzi and CloudNativePG CRDs not found at " + CRDS);
         List<String> cmd = new java.util.ArrayList<>(List.of("node", "validate.mjs"));
         cmd.addAll(files);
         return Manifests.run(VALIDATE, null, cmd);
