@@ -40,23 +40,9 @@ class LedgerConcurrencyTest {
         for (int round = 0; round < 20; round++) {
             String key = round % 2 == 0 ? parent : child;
             UUID id = UUID.randomUUID();
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<ReserveResult>> got = new ArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-                for (int t = 0; t < 8; t++) {
-                    got.add(pool.submit(() -> {
-                        start.await();
-                        return ledger.reserve(id, key, 1_000);
-                    }));
-                }
-                start.countDown();
-                List<ReserveResult> r = new ArrayList<>();
-                for (Future<ReserveResult> f : got) {
-                    r.add(f.get());
-                }
-                assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.OK).count(), is(1L));
-                assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.DUPLICATE).count(), is(7L));
-            }
+            List<ReserveResult> r = race(8, () -> ledger.reserve(id, key, 1_000));
+            assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.OK).count(), is(1L));
+            assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.DUPLICATE).count(), is(7L));
             assertThat(ledger.account(parent).orElseThrow().reservedMsat(), is(1_000L * (round + 1)));
             assertThat(ledger.account(child).orElseThrow().reservedMsat(), is(1_000L * ((round + 1) / 2)));
             assertThat(invariants(ds), is("ok"));
@@ -73,23 +59,9 @@ class LedgerConcurrencyTest {
             ledger.open(NewAccount.of(key));
             ledger.credit(key, 1_000, "deposit:" + key, "start");
             UUID id = UUID.randomUUID();
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<ReserveResult>> got = new ArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
-                for (int t = 0; t < 6; t++) {
-                    got.add(pool.submit(() -> {
-                        start.await();
-                        return ledger.reserve(id, key, 800);
-                    }));
-                }
-                start.countDown();
-                List<ReserveResult> r = new ArrayList<>();
-                for (Future<ReserveResult> f : got) {
-                    r.add(f.get());
-                }
-                assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.OK).count(), is(1L));
-                assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.DUPLICATE).count(), is(5L));
-            }
+            List<ReserveResult> r = race(6, () -> ledger.reserve(id, key, 800));
+            assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.OK).count(), is(1L));
+            assertThat(r.toString(), r.stream().filter(x -> x == ReserveResult.DUPLICATE).count(), is(5L));
             assertThat(ledger.account(key).orElseThrow().reservedMsat(), is(800L));
         }
         assertThat(invariants(ds), is("ok"));
@@ -153,5 +125,25 @@ class LedgerConcurrencyTest {
         assertThat(after.spentMsat(), is(charged.get()));
         assertThat("the account ran dry, so some reservations were refused", refused.get(), greaterThan(0L));
         assertThat(invariants(ds), is("ok"));
+    }
+
+    /** {@code call} from {@code threads} threads released at once; the answers in submission order. */
+    private static List<ReserveResult> race(int threads, java.util.concurrent.Callable<ReserveResult> call) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<ReserveResult>> got = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                got.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<ReserveResult> r = new ArrayList<>();
+            for (Future<ReserveResult> f : got) {
+                r.add(f.get());
+            }
+            return r;
+        }
     }
 }
