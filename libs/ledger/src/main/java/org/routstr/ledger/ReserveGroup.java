@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,13 +21,23 @@ import org.routstr.common.db.DbException;
  * waiting (up to {@code maxBatch}) into one statement, one transaction and one commit flush. Each reservation is still
  * decided by {@code ledger_reserve} exactly as alone (the calls run one after another in that transaction, each seeing
  * the ones before it), so no rule changes: a caller returns only once its reservation is committed. Nothing waits for a
- * batch to fill: a lone request goes at once, and requests group only while a commit is under way. Batches are sorted by
- * key (one lock order); a batch that fails as a whole (a deadlock, a lost connection) is retried one reservation at a time.
+ * batch to fill: a lone request goes at once, and requests group only while a commit is under way. Each batch takes its
+ * rows in one lock order (see {@link #SQL}); a batch that fails as a whole (a lost connection) is retried one
+ * reservation at a time.
  */
 final class ReserveGroup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReserveGroup.class.getName());
-    private static final String SQL = "SELECT r.n, s.outcome, s.available_msat FROM unnest(?::uuid[], ?::text[], ?::bigint[])"
-                                      + " WITH ORDINALITY AS r(id, k, a, n), LATERAL ledger_reserve_seeing(r.id, r.k, r.a) s";
+    /**
+     * The reservations run in one lock order: by paying account (a child key's parent, which ledger_reserve_seeing locks
+     * before the child), then key, then the order given (so one key's reservations are decided in the caller's order).
+     * Sorted by key alone, [A, C] (C a child of P) locked A then P while [P, A] locked P then A: a deadlock. OFFSET 0
+     * keeps the sorted subquery as the outer side, so the function is called row by row in that order.
+     */
+    private static final String SQL = "SELECT r.n, s.outcome, s.available_msat FROM ("
+                                      + "SELECT u.id, u.k, u.a, u.n, coalesce(acc.parent_hash, u.k) AS payer"
+                                      + " FROM unnest(?::uuid[], ?::text[], ?::bigint[]) WITH ORDINALITY AS u(id, k, a, n)"
+                                      + " LEFT JOIN accounts acc ON acc.key_hash = u.k ORDER BY payer, u.k, u.n OFFSET 0) r,"
+                                      + " LATERAL ledger_reserve_seeing(r.id, r.k, r.a) s";
     private final Ledger ledger;
     private final DataSource ds;
     private final int maxBatch;
@@ -113,7 +122,6 @@ final class ReserveGroup implements AutoCloseable {
             alone(batch.getFirst());
             return;
         }
-        batch.sort(Comparator.comparing((Pending p) -> p.r().keyHash()));
         List<Reserved> results;
         try {
             results = all(ds, batch.stream().map(Pending::r).toList());

@@ -143,6 +143,50 @@ class ReserveGroupTest {
         assertThat(ledger.reserve(UUID.randomUUID(), key, 600), is(ReserveResult.INSUFFICIENT));
     }
 
+    /**
+     * Two batches that take the same rows in opposite orders if sorted by key alone: with P &lt; A &lt; C (C a child key of
+     * P), [A, C] locks A then P (C's paying account, locked before C), while [P, A] locks P then A: PostgreSQL aborts one
+     * as a deadlock after a second. Sorted by paying account first, both take P before A and neither waits on the other.
+     */
+    @Test
+    void batchesLockPayingAccountsInOneOrderSoChildKeysNeverDeadlockThem(DataSource ds) throws Exception {
+        Ledger ledger = new Ledger(ds);
+        int deadlocks = 0;
+        for (int round = 0; round < 40; round++) {
+            String p = "1" + newKeyHash().substring(1);
+            String a = "5" + newKeyHash().substring(1);
+            String c = "9" + newKeyHash().substring(1);
+            ledger.open(NewAccount.of(p));
+            ledger.credit(p, 1_000_000, "deposit:" + p, "start");
+            ledger.open(NewAccount.of(a));
+            ledger.credit(a, 1_000_000, "deposit:" + a, "start");
+            ledger.open(NewAccount.child(c, p, java.util.Optional.empty(), java.util.Optional.empty()));
+            CountDownLatch start = new CountDownLatch(1);
+            try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+                Future<List<ReserveResult>> one = pool.submit(() -> {
+                    start.await();
+                    return ledger.reserveAll(List.of(new ReserveRequest(UUID.randomUUID(), a, 10),
+                                                     new ReserveRequest(UUID.randomUUID(), c, 10)));
+                });
+                Future<List<ReserveResult>> two = pool.submit(() -> {
+                    start.await();
+                    return ledger.reserveAll(List.of(new ReserveRequest(UUID.randomUUID(), p, 10),
+                                                     new ReserveRequest(UUID.randomUUID(), a, 10)));
+                });
+                start.countDown();
+                for (Future<List<ReserveResult>> f : List.of(one, two)) {
+                    try {
+                        assertThat(f.get(), is(List.of(ReserveResult.OK, ReserveResult.OK)));
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        deadlocks++;
+                    }
+                }
+            }
+        }
+        assertThat("batches aborted as deadlocks", deadlocks, is(0));
+        assertThat(invariants(ds), is("ok"));
+    }
+
     private static String funded(Ledger ledger, long msat) {
         String key = newKeyHash();
         ledger.open(NewAccount.of(key));
