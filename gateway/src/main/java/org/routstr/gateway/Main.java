@@ -114,7 +114,7 @@ public final class Main {
         BtcRate rate = new BtcRate(ds);
         rate.refresh();
         Ledger ledger = new Ledger(ds);
-        if (g.get("reserve-group.enabled").asBoolean().orElse(false)) {
+        if (g.get("reserve-group.enabled").asBoolean().orElse(true)) {
             // group commit: concurrent reservations share one transaction and commit flush (Ledger#groupReserves)
             service.onStop(ledger.groupReserves(g.get("reserve-group.workers").asInt().orElse(2),
                                                 g.get("reserve-group.max-batch").asInt().orElse(64)));
