@@ -352,7 +352,7 @@ final class FuzzCases {
         return sb.toString();
     }
 
-    private static String hex(Random r, int n) {
+    static String hex(Random r, int n) {
         StringBuilder sb = new StringBuilder(n);
         for (int k = 0; k < n; k++) {
             sb.append(Character.forDigit(r.nextInt(16), 16));

@@ -26,7 +26,7 @@ class FuzzCasesTest {
         Random seeds = new Random(7);
         List<Proof> genuine = new ArrayList<>();
         for (long amount : new long[] {512, 256, 128, 64, 32, 8}) {
-            genuine.add(new Proof(amount, "00a1b2c3d4e5f607", hex(seeds, 64), "02" + hex(seeds, 64), null, null));
+            genuine.add(new Proof(amount, "00a1b2c3d4e5f607", FuzzCases.hex(seeds, 64), "02" + FuzzCases.hex(seeds, 64), null, null));
         }
         FuzzCases cases = new FuzzCases(genuine, MINT, "sk-" + "0".repeat(64));
         List<String> redeemable = new ArrayList<>();
@@ -49,13 +49,5 @@ class FuzzCasesTest {
         return t.mint().equals(MINT) && t.unit().equalsIgnoreCase("sat")
                && t.proofs().stream().allMatch(p -> genuine.stream().anyMatch(g -> g.amount() == p.amount() && g.id().equals(p.id())
                        && g.secret().equals(p.secret()) && g.C().equals(p.C())));
-    }
-
-    private static String hex(Random r, int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int k = 0; k < n; k++) {
-            sb.append(Character.forDigit(r.nextInt(16), 16));
-        }
-        return sb.toString();
     }
 }

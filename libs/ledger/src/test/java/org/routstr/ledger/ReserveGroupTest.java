@@ -153,13 +153,9 @@ class ReserveGroupTest {
         Ledger ledger = new Ledger(ds);
         int deadlocks = 0;
         for (int round = 0; round < 40; round++) {
-            String p = "1" + newKeyHash().substring(1);
-            String a = "5" + newKeyHash().substring(1);
+            String p = funded(ledger, "1" + newKeyHash().substring(1), 1_000_000);
+            String a = funded(ledger, "5" + newKeyHash().substring(1), 1_000_000);
             String c = "9" + newKeyHash().substring(1);
-            ledger.open(NewAccount.of(p));
-            ledger.credit(p, 1_000_000, "deposit:" + p, "start");
-            ledger.open(NewAccount.of(a));
-            ledger.credit(a, 1_000_000, "deposit:" + a, "start");
             ledger.open(NewAccount.child(c, p, java.util.Optional.empty(), java.util.Optional.empty()));
             CountDownLatch start = new CountDownLatch(1);
             try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
@@ -188,7 +184,10 @@ class ReserveGroupTest {
     }
 
     private static String funded(Ledger ledger, long msat) {
-        String key = newKeyHash();
+        return funded(ledger, newKeyHash(), msat);
+    }
+
+    private static String funded(Ledger ledger, String key, long msat) {
         ledger.open(NewAccount.of(key));
         ledger.credit(key, msat, "deposit:" + key, "start");
         return key;
