@@ -263,6 +263,13 @@ class WalletFlowTest {
         Token good = TokenCodec.decode(mint.mintToken(4));
         String usd = TokenCodec.encodeV3(new Token(good.mint(), "usd", good.proofs()));
         assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", usd)), 400, "cashu_token_unsupported_unit");
+        // an amount the keyset has no key for (no DLEQ to check) is a forgery the node can see alone: refused before the swap
+        Proof real = good.proofs().get(0);
+        for (long amount : new long[] {Long.MAX_VALUE, 3, 0x4000_0000_0000_0000L}) {
+            Proof odd = new Proof(amount, real.id(), real.secret(), real.C(), real.witness(), null);
+            String oddToken = TokenCodec.encodeV3(new Token(good.mint(), "sat", List.of(odd)));
+            assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", oddToken)), 400, "invalid_cashu_token");
+        }
         String deadMint = TokenCodec.encodeV3(new Token("http://127.0.0.1:9", "sat", good.proofs()));
         assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", deadMint)), 503, "cashu_mint_unreachable");
 

@@ -114,7 +114,7 @@ final class ForeignSwap {
      */
     private static void proofsUnspent(CashuWallet source, Token t) {
         try {
-            source.verifyTokenDleq(t);
+            source.verifyToken(t);
             List<ProofState> states = source.checkState(t.proofs());
             if (states.size() != t.proofs().size()) {
                 throw RedeemErrors.of("invalid_cashu_token");

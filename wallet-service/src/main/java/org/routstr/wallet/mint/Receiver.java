@@ -156,7 +156,7 @@ public final class Receiver {
         MintKeyset active;
         List<Long> amounts;
         try {
-            w.verifyTokenDleq(t);
+            w.verifyToken(t);
             active = mints.activeKeyset(t.mint(), t.unit());
             long net = t.amount() - mints.inputFee(t.mint(), t.proofs());
             if (net <= 0) {

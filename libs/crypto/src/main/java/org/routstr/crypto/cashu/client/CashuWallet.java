@@ -90,7 +90,7 @@ public final class CashuWallet {
      * keyset of its unit, starting at {@code counter} (persist {@code counter + outputAmounts(token).size()} first).
      */
     public List<Proof> receive(Token token, byte[] seed, long counter) {
-        verifyTokenDleq(token);
+        verifyToken(token);
         MintKeyset active = activeKeyset(token.unit());
         List<Long> amounts = receiveAmounts(token);
         return swap(token.proofs(), Outputs.deterministic(seed, active.id(), counter, amounts));
@@ -105,10 +105,18 @@ public final class CashuWallet {
         return Amounts.split(net);
     }
 
-    /** Checks the DLEQ proofs a token carries (receivers MUST verify them when present). */
-    public void verifyTokenDleq(Token token) {
+    /**
+     * Checks what a receiver can check alone: every proof's amount is one its keyset signs (else the proof is forged, and a
+     * mint may answer a swap of it with a 5xx, which looks like an outage), and the DLEQ proofs a token carries (receivers
+     * MUST verify them when present).
+     */
+    public void verifyToken(Token token) {
         for (Proof p : token.proofs()) {
-            if (p.dleq() != null && !DleqVerifier.verifyProof(p, keyset(p.id()).publicKey(p.amount()))) {
+            MintKeyset k = keyset(p.id());
+            if (!k.hasAmount(p.amount())) {
+                throw new CashuException("token proof of amount " + p.amount() + " has no key in keyset " + p.id());
+            }
+            if (p.dleq() != null && !DleqVerifier.verifyProof(p, k.publicKey(p.amount()))) {
                 throw new CashuException("token proof of amount " + p.amount() + " has an invalid DLEQ proof");
             }
         }
