@@ -270,6 +270,11 @@ class WalletFlowTest {
             String oddToken = TokenCodec.encodeV3(new Token(good.mint(), "sat", List.of(odd)));
             assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", oddToken)), 400, "invalid_cashu_token");
         }
+        for (String id : new String[] {"\u0000", "\ud800", "00ffffffffffffff"}) {
+            Proof odd = new Proof(Long.MAX_VALUE, id, real.secret(), real.C(), real.witness(), null);
+            String oddToken = TokenCodec.encodeV3(new Token(good.mint(), "sat", List.of(odd)));
+            assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", oddToken)), 400, "invalid_cashu_token");
+        }
         String deadMint = TokenCodec.encodeV3(new Token("http://127.0.0.1:9", "sat", good.proofs()));
         assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", deadMint)), 503, "cashu_mint_unreachable");
 

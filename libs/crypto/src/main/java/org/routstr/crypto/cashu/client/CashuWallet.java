@@ -38,6 +38,8 @@ import org.routstr.crypto.cashu.nut12.DleqVerifier;
  */
 public final class CashuWallet {
     private final MintClient client;
+    private static final java.util.regex.Pattern HEX_ID = java.util.regex.Pattern.compile("[0-9a-fA-F]{2,66}");
+
     private final Map<String, MintKeyset> keysets = new ConcurrentHashMap<>();
 
     /** A wallet over a client. */
@@ -106,12 +108,15 @@ public final class CashuWallet {
     }
 
     /**
-     * Checks what a receiver can check alone: every proof's amount is one its keyset signs (else the proof is forged, and a
+     * Checks what a receiver can check alone: every proof's keyset id is hex and its amount one that keyset signs (else the proof is forged, and a
      * mint may answer a swap of it with a 5xx, which looks like an outage), and the DLEQ proofs a token carries (receivers
      * MUST verify them when present).
      */
     public void verifyToken(Token token) {
         for (Proof p : token.proofs()) {
+            if (!HEX_ID.matcher(p.id()).matches()) {
+                throw new CashuException("proof of a keyset id that is not hex");
+            }
             MintKeyset k = keyset(p.id());
             if (!k.hasAmount(p.amount())) {
                 throw new CashuException("token proof of amount " + p.amount() + " has no key in keyset " + p.id());
