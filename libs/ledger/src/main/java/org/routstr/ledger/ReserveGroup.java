@@ -19,8 +19,8 @@ import org.routstr.common.db.DbException;
 /**
  * Group commit of reservations: concurrent {@link Ledger#reserve} calls queue here and each worker takes all that are
  * waiting (up to {@code maxBatch}) into one statement, one transaction and one commit flush. Each reservation is still
- * decided by {@code ledger_reserve} exactly as alone (the calls run one after another in that transaction, each seeing
- * the ones before it), so no rule changes: a caller returns only once its reservation is committed. Nothing waits for a
+ * decided exactly as {@code ledger_reserve_seeing} would decide it alone (one after another in that transaction, each
+ * seeing the ones before it), so no rule changes: a caller returns only once its reservation is committed. Nothing waits for a
  * batch to fill: a lone request goes at once, and requests group only while a commit is under way. Each batch takes its
  * rows in one lock order (see {@link #SQL}); a batch that fails as a whole (a lost connection) is retried one
  * reservation at a time.
@@ -28,16 +28,12 @@ import org.routstr.common.db.DbException;
 final class ReserveGroup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReserveGroup.class.getName());
     /**
-     * The reservations run in one lock order: by paying account (a child key's parent, which ledger_reserve_seeing locks
-     * before the child), then key, then the order given (so one key's reservations are decided in the caller's order).
-     * Sorted by key alone, [A, C] (C a child of P) locked A then P while [P, A] locked P then A: a deadlock. OFFSET 0
-     * keeps the sorted subquery as the outer side, so the function is called row by row in that order.
+     * The batch, decided by {@code ledger_reserve_many} (V190): in one lock order, by paying account (a child key's parent,
+     * which {@code ledger_reserve_seeing} locks before the child), then key, then the order given, so one key's reservations
+     * are decided in the caller's order (sorted by key alone, [A, C] with C a child of P locked A then P while [P, A] locked
+     * P then A: a deadlock). A run of one self-paying key without a limit window updates its account row once.
      */
-    private static final String SQL = "SELECT r.n, s.outcome, s.available_msat FROM ("
-                                      + "SELECT u.id, u.k, u.a, u.n, coalesce(acc.parent_hash, u.k) AS payer"
-                                      + " FROM unnest(?::uuid[], ?::text[], ?::bigint[]) WITH ORDINALITY AS u(id, k, a, n)"
-                                      + " LEFT JOIN accounts acc ON acc.key_hash = u.k ORDER BY payer, u.k, u.n OFFSET 0) r,"
-                                      + " LATERAL ledger_reserve_seeing(r.id, r.k, r.a) s";
+    private static final String SQL = "SELECT n, outcome, available_msat FROM ledger_reserve_many(?::uuid[], ?::text[], ?::bigint[])";
     private final Ledger ledger;
     private final DataSource ds;
     private final int maxBatch;
@@ -94,7 +90,7 @@ final class ReserveGroup implements AutoCloseable {
             }
             for (Reserved x : out) {
                 if (x == null) {
-                    throw new SQLException("ledger_reserve_seeing returned fewer rows than reservations");
+                    throw new SQLException("ledger_reserve_many returned fewer rows than reservations");
                 }
             }
             return List.of(out);

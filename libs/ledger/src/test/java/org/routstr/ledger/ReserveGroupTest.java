@@ -183,6 +183,97 @@ class ReserveGroupTest {
         assertThat(invariants(ds), is("ok"));
     }
 
+    /**
+     * V190's batch decides like V180 alone: two identical worlds of keys (self-paying, with a spending limit, with a limit
+     * window, revoked, expired, a parent with two child keys, an unknown key), one batch of mixed reservations (zero
+     * amounts, ids repeated in the batch and reserved before) into world A, the same reservations one at a time in the
+     * batch's lock order into world B. Every outcome, every available amount and every account's reserved and request
+     * count must match.
+     */
+    @Test
+    void aBatchDecidesEachReservationAsItWouldBeDecidedAlone(DataSource ds) {
+        Ledger ledger = new Ledger(ds);
+        java.util.Random rnd = new java.util.Random(Long.getLong("ledger.seed", System.nanoTime()));
+        for (int round = 0; round < 30; round++) {
+            List<String> suffixes = IntStream.range(0, 9).mapToObj(i -> newKeyHash().substring(1)).toList();
+            long[] balances = rnd.longs(9, 0, 4_000).toArray();
+            List<List<String>> worlds = new ArrayList<>();
+            for (char w : new char[] {'a', 'b'}) {
+                List<String> keys = suffixes.stream().map(x -> w + x).toList();
+                funded(ledger, keys.get(0), balances[0]);
+                funded(ledger, keys.get(1), balances[1]);
+                ledger.open(new NewAccount(keys.get(2), java.util.Optional.empty(), java.util.Optional.of(1_500L),
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+                ledger.credit(keys.get(2), 1 + balances[2], "deposit:" + keys.get(2), "start");
+                ledger.open(new NewAccount(keys.get(3), java.util.Optional.empty(), java.util.Optional.of(2_000L),
+                        java.util.Optional.of(LimitReset.DAILY), java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+                ledger.credit(keys.get(3), 1 + balances[3], "deposit:" + keys.get(3), "start");
+                funded(ledger, keys.get(4), 1 + balances[4]);
+                setStatus(ds, keys.get(4), "revoked");
+                ledger.open(new NewAccount(keys.get(5), java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(java.time.Instant.now().minusSeconds(60)),
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+                funded(ledger, keys.get(6), 1 + balances[6]);
+                ledger.open(NewAccount.child(keys.get(7), keys.get(6), java.util.Optional.of(900L), java.util.Optional.empty()));
+                ledger.open(NewAccount.child(keys.get(8), keys.get(6), java.util.Optional.empty(), java.util.Optional.of(LimitReset.DAILY)));
+                worlds.add(keys);
+            }
+            String unknown = newKeyHash().substring(1);
+            UUID reservedBefore = UUID.randomUUID();
+            List<Integer> picks = new ArrayList<>();
+            List<Long> amounts = new ArrayList<>();
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                picks.add(rnd.nextInt(10));
+                amounts.add(rnd.nextInt(8) == 0 ? 0L : 1 + rnd.nextInt(800));
+                ids.add(i > 0 && rnd.nextInt(8) == 0 ? ids.get(rnd.nextInt(i)) : rnd.nextInt(12) == 0 ? reservedBefore : UUID.randomUUID());
+            }
+            List<List<ReserveRequest>> batches = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                List<String> keys = worlds.get(w);
+                String world = w == 0 ? "a" : "b";
+                ledger.reserve(inWorld(reservedBefore, w), keys.get(0), 1);
+                List<ReserveRequest> batch = new ArrayList<>();
+                for (int i = 0; i < picks.size(); i++) {
+                    String key = picks.get(i) == 9 ? world + unknown : keys.get(picks.get(i));
+                    batch.add(new ReserveRequest(inWorld(ids.get(i), w), key, amounts.get(i)));
+                }
+                batches.add(batch);
+            }
+
+            List<Reserved> grouped = ReserveGroup.all(ds, batches.get(0));
+            List<ReserveRequest> b = batches.get(1);
+            java.util.Map<String, String> payer = new java.util.HashMap<>();
+            payer.put(worlds.get(1).get(7), worlds.get(1).get(6));
+            payer.put(worlds.get(1).get(8), worlds.get(1).get(6));
+            List<Integer> lockOrder = IntStream.range(0, b.size()).boxed()
+                    .sorted(java.util.Comparator.<Integer, String>comparing(i -> payer.getOrDefault(b.get(i).keyHash(), b.get(i).keyHash()))
+                            .thenComparing(i -> b.get(i).keyHash()).thenComparing(i -> i)).toList();
+            Reserved[] alone = new Reserved[b.size()];
+            for (int i : lockOrder) {
+                alone[i] = ledger.reserveSeeing(b.get(i).id(), b.get(i).keyHash(), b.get(i).msat());
+            }
+            for (int i = 0; i < b.size(); i++) {
+                assertThat("round " + round + " reservation " + i + " of key " + picks.get(i) + ": " + amounts.get(i),
+                           grouped.get(i), is(alone[i]));
+            }
+            for (int k = 0; k < 9; k++) {
+                Account x = ledger.account(worlds.get(0).get(k)).orElseThrow();
+                Account y = ledger.account(worlds.get(1).get(k)).orElseThrow();
+                assertThat("key " + k, List.of(x.reservedMsat(), x.requests(), x.balanceMsat()),
+                           is(List.of(y.reservedMsat(), y.requests(), y.balanceMsat())));
+            }
+        }
+        assertThat(invariants(ds), is("ok"));
+    }
+
+    /** World b's copy of a reservation id (the same id in both worlds would be a duplicate across them). */
+    private static UUID inWorld(UUID id, int world) {
+        return world == 0 ? id : new UUID(id.getMostSignificantBits() ^ 0x5a5a5a5aL, id.getLeastSignificantBits());
+    }
+
     private static String funded(Ledger ledger, long msat) {
         return funded(ledger, newKeyHash(), msat);
     }
