@@ -3,11 +3,12 @@
 -- batch's lock order (paying account, key, order given), seeing the ones before it. Before, a batch of N reservations of
 -- one hot key left N versions of its account row in one transaction; every later read of that row walked them.
 --
--- A run is the reservations of one key in a row. For a key that pays for itself and has no limit window (no parent, no
--- limit_reset: nothing rolls), the run locks the account row once (FOR NO KEY UPDATE, the lock V180's UPDATE takes),
--- decides each reservation against the row as read plus what the run took so far, then inserts the run's reservation
--- rows and updates the account once. Any other key (a child key, a key with a limit window, an unknown key) goes through
--- ledger_reserve_seeing one reservation at a time, after the run before it is written, so it sees that run's money.
+-- A run is the reservations of one key in a row. A run of two or more of a key that pays for itself and has no limit
+-- window (no parent, no limit_reset: nothing rolls) locks the account row once (FOR NO KEY UPDATE, the lock V180's UPDATE
+-- takes), decides each reservation against the row as read plus what the run took so far, then inserts the run's
+-- reservation rows and updates the account once. Any other run (a single reservation, a child key, a key with a limit
+-- window, an unknown key) goes through ledger_reserve_seeing one reservation at a time, after the run before it is
+-- written, so it sees that run's money.
 -- A reservation id inserted concurrently under another key between the run's check and its insert fails the batch
 -- (unique violation): ReserveGroup then retries the batch one reservation at a time, where V180 answers 'duplicate'.
 CREATE FUNCTION ledger_reserve_many(p_ids UUID[], p_keys TEXT[], p_amounts BIGINT[])
@@ -23,7 +24,7 @@ DECLARE
     last    TEXT;
     alone   RECORD;
 BEGIN
-    FOR r IN SELECT u.id, u.k, u.a, u.n
+    FOR r IN SELECT u.id, u.k, u.a, u.n, count(*) OVER (PARTITION BY u.k) AS c
                FROM unnest(p_ids, p_keys, p_amounts) WITH ORDINALITY AS u(id, k, a, n)
                LEFT JOIN accounts acc ON acc.key_hash = u.k
               ORDER BY coalesce(acc.parent_hash, u.k), u.k, u.n LOOP
@@ -37,12 +38,14 @@ BEGIN
             ids := '{}';
             amounts := '{}';
             last := r.k;
-            SELECT * INTO k FROM accounts WHERE key_hash = r.k AND parent_hash IS NULL AND limit_reset IS NULL
-               FOR NO KEY UPDATE;
-            IF FOUND THEN
-                run_key := r.k;
-                gate := CASE WHEN k.status <> 'active' THEN k.status
-                             WHEN k.valid_until <= now() OR k.expires_at <= now() THEN 'expired' END;
+            IF r.c > 1 THEN
+                SELECT * INTO k FROM accounts WHERE key_hash = r.k AND parent_hash IS NULL AND limit_reset IS NULL
+                   FOR NO KEY UPDATE;
+                IF FOUND THEN
+                    run_key := r.k;
+                    gate := CASE WHEN k.status <> 'active' THEN k.status
+                                 WHEN k.valid_until <= now() OR k.expires_at <= now() THEN 'expired' END;
+                END IF;
             END IF;
         END IF;
         n := r.n;
