@@ -28,9 +28,18 @@ page.setDefaultTimeout(15000);
 // layout shift (Chromium's layout-shift entries): how much visible content jumps while a tab loads
 await page.addInitScript(() => {
   window.__cls = 0;
+  window.__shifts = [];
+  const name = n => !n ? '?' : n.nodeType !== 1 ? n.nodeName : n.tagName.toLowerCase() + (n.id ? '#' + n.id : '')
+    + (n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\s+/).join('.') : '');
+  const rect = r => [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)].join(',');
   new PerformanceObserver(list => {
     // every shift counts, also those right after a click (the tab loads start with one)
-    for (const e of list.getEntries()) window.__cls += e.value;
+    for (const e of list.getEntries()) {
+      window.__cls += e.value;
+      // what moved, for the failure message: the node, its rectangle before and after
+      window.__shifts.push(e.value.toFixed(3) + ' ' + (e.sources || []).map(x => name(x.node) + ' ' + rect(x.previousRect) + ' -> '
+        + rect(x.currentRect)).join('; '));
+    }
   }).observe({ type: 'layout-shift', buffered: true });
 });
 
@@ -75,6 +84,15 @@ try {
   await page.getByLabel('Repeat it').fill(E.NEW_PASSWORD);
   await page.keyboard.press('Enter');
   await page.locator('nav.tabs').waitFor();
+  // the welcome message goes away on its own a few seconds later, without moving the page under it
+  out.welcome = await page.locator('.banner').innerText();
+  await settled();
+  await page.screenshot({ path: `${SHOTS}/welcome-1440.png` });
+  await page.evaluate(() => { window.__cls = 0; window.__shifts = []; });
+  await page.waitForFunction(() => document.querySelector('.banner')?.textContent === '', null, { timeout: 10000 });
+  await page.waitForTimeout(200);
+  out.clsBannerGone = await page.evaluate(() => window.__cls);
+  out.shiftsBannerGone = await page.evaluate(() => window.__shifts);
   step('logged in with a new password');
 
   // 2. Settings: add the mint, the live price example
@@ -235,16 +253,34 @@ try {
     await page.setViewportSize({ width: w, height: hgt });
     await page.waitForTimeout(500);   // the resize's own reflow is not a tab's layout shift
     out.cls = out.cls || {};
+    out.shifts = out.shifts || {};
     for (const t of TABS) {
-      await page.evaluate(() => { window.__cls = 0; });
+      await page.evaluate(() => { window.__cls = 0; window.__shifts = []; });
       await tab(t);
       if (t === 'sessions') await page.getByLabel('Search by key hash').fill('');
       if (t === 'sessions') await page.waitForFunction(() => document.querySelectorAll('table.sessions tbody tr').length > 1);
       await shot(`${t}-${w}`);
       out.overflow[`${t}-${w}`] = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       out.cls[`${t}-${w}`] = await page.evaluate(() => window.__cls);
+      out.shifts[`${t}-${w}`] = await page.evaluate(() => window.__shifts);
     }
   }
+  // the same at 1440 px with every admin API answer 400 ms late (a busy node): the loading placeholders are painted
+  // first, and what replaces them must not move what is already on screen (a scrollbar coming back shifts it all)
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.waitForTimeout(500);
+  await page.route('**/admin/api/**', async route => {
+    await new Promise(r => setTimeout(r, 400));
+    await route.continue();
+  });
+  out.clsSlow = {};
+  for (const t of TABS) {
+    await page.evaluate(() => { window.__cls = 0; });
+    await tab(t);
+    await settled();
+    out.clsSlow[t] = await page.evaluate(() => window.__cls);
+  }
+  await page.unroute('**/admin/api/**');
   // the measure itself: content pushed down by an element inserted above it is a layout shift
   out.clsProbe = await page.evaluate(async () => {
     window.__cls = 0;

@@ -34,8 +34,10 @@ import org.routstr.testsupport.ServiceSmoke;
 import org.routstr.testsupport.TestDb;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -175,15 +177,23 @@ class DashboardBrowserTest {
         assertThat("the same token again is the same key, not new money: " + again.body(),
                    Json.mapper().readTree(again.body()).path("api_key").asText(), is(Json.mapper().readTree(redeemed.body()).path("api_key").asText()));
 
+        assertThat(seen.path("welcome").asText(), containsString("Password changed"));
+        assertThat("the page does not jump when the welcome message goes; shifts " + seen.path("shiftsBannerGone"),
+                   seen.path("clsBannerGone").asDouble(-1), allOf(greaterThanOrEqualTo(0.0), lessThanOrEqualTo(0.01)));
         JsonNode lnOverflow = seen.at("/overflow/withdraw-lightning-1440");
         assertThat("a long invoice in the payment message wraps: " + lnOverflow, lnOverflow.isInt() && lnOverflow.asInt() <= 0, is(true));
         for (String t : List.of("overview", "sessions", "models", "settings", "withdraw", "logs")) {
             for (String w : List.of("1440", "390")) {
                 assertThat(t + "-" + w + " has no horizontal overflow", seen.at("/overflow/" + t + "-" + w).asInt(), lessThanOrEqualTo(0));
                 assertThat(Files.size(shots.resolve(t + "-" + w + ".png")), greaterThan(10_000L));
-                assertThat(t + "-" + w + " content does not jump while it loads", seen.at("/cls/" + t + "-" + w).asDouble(),
+                assertThat(t + "-" + w + " content does not jump while it loads; shifts " + seen.at("/shifts/" + t + "-" + w),
+                           seen.at("/cls/" + t + "-" + w).asDouble(),
                            lessThanOrEqualTo(0.1));
             }
+        }
+        for (String t : List.of("overview", "sessions", "models", "settings", "withdraw", "logs")) {
+            assertThat(t + " does not jump while its data arrives late", seen.at("/clsSlow/" + t).asDouble(-1),
+                       allOf(greaterThanOrEqualTo(0.0), lessThanOrEqualTo(0.1)));
         }
         assertThat(seen.path("expiredMessage").asText(), containsString("session has ended"));
         assertThat(seen.path("wrongPassword").asText().isEmpty(), is(false));
