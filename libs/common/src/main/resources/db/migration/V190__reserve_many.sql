@@ -5,7 +5,7 @@
 --
 -- A run is the reservations of one key in a row. A run of two or more of a key that pays for itself and has no limit
 -- window (no parent, no limit_reset: nothing rolls) locks the account row once (FOR NO KEY UPDATE, the lock V180's UPDATE
--- takes), decides each reservation against the row as read plus what the run took so far, then inserts the run's
+-- takes; a revoked or expired key is refused from a plain read, without a lock, as V180 refuses it), decides each reservation against the row as read plus what the run took so far, then inserts the run's
 -- reservation rows and updates the account once. Any other run (a single reservation, a child key, a key with a limit
 -- window, an unknown key) goes through ledger_reserve_seeing one reservation at a time, after the run before it is
 -- written, so it sees that run's money.
@@ -39,8 +39,12 @@ BEGIN
             amounts := '{}';
             last := r.k;
             IF r.c > 1 THEN
-                SELECT * INTO k FROM accounts WHERE key_hash = r.k AND parent_hash IS NULL AND limit_reset IS NULL
-                   FOR NO KEY UPDATE;
+                -- a revoked or expired key is answered from a plain read, as V180 answers it: no lock for a refusal
+                SELECT * INTO k FROM accounts WHERE key_hash = r.k AND parent_hash IS NULL AND limit_reset IS NULL;
+                IF FOUND AND k.status = 'active' AND NOT coalesce(k.valid_until <= now() OR k.expires_at <= now(), false) THEN
+                    SELECT * INTO k FROM accounts WHERE key_hash = r.k AND parent_hash IS NULL AND limit_reset IS NULL
+                       FOR NO KEY UPDATE;
+                END IF;
                 IF FOUND THEN
                     run_key := r.k;
                     gate := CASE WHEN k.status <> 'active' THEN k.status

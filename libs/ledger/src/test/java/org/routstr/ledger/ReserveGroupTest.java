@@ -193,7 +193,8 @@ class ReserveGroupTest {
     @Test
     void aBatchDecidesEachReservationAsItWouldBeDecidedAlone(DataSource ds) {
         Ledger ledger = new Ledger(ds);
-        java.util.Random rnd = new java.util.Random(Long.getLong("ledger.seed", System.nanoTime()));
+        long seed = Long.getLong("ledger.seed", System.nanoTime());
+        java.util.Random rnd = new java.util.Random(seed);
         for (int round = 0; round < 30; round++) {
             List<String> suffixes = IntStream.range(0, 9).mapToObj(i -> newKeyHash().substring(1)).toList();
             long[] balances = rnd.longs(9, 0, 4_000).toArray();
@@ -212,8 +213,10 @@ class ReserveGroupTest {
                 ledger.credit(keys.get(3), 1 + balances[3], "deposit:" + keys.get(3), "start");
                 funded(ledger, keys.get(4), 1 + balances[4]);
                 setStatus(ds, keys.get(4), "revoked");
+                // expired by its validity date in even rounds, by its expiry in odd ones
+                java.util.Optional<java.time.Instant> past = java.util.Optional.of(java.time.Instant.now().minusSeconds(60));
                 ledger.open(new NewAccount(keys.get(5), java.util.Optional.empty(), java.util.Optional.empty(),
-                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(java.time.Instant.now().minusSeconds(60)),
+                        java.util.Optional.empty(), round % 2 == 0 ? past : java.util.Optional.empty(), round % 2 == 0 ? java.util.Optional.empty() : past,
                         java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
                 funded(ledger, keys.get(6), 1 + balances[6]);
                 ledger.open(NewAccount.child(keys.get(7), keys.get(6), java.util.Optional.of(900L), java.util.Optional.empty()));
@@ -222,6 +225,8 @@ class ReserveGroupTest {
             }
             String unknown = newKeyHash().substring(1);
             UUID reservedBefore = UUID.randomUUID();
+            UUID spentBefore = UUID.randomUUID();
+            UUID heldBefore = UUID.randomUUID();
             List<Integer> picks = new ArrayList<>();
             List<Long> amounts = new ArrayList<>();
             List<UUID> ids = new ArrayList<>();
@@ -235,6 +240,12 @@ class ReserveGroupTest {
                 List<String> keys = worlds.get(w);
                 String world = w == 0 ? "a" : "b";
                 ledger.reserve(inWorld(reservedBefore, w), keys.get(0), 1);
+                // the limit key starts with money spent in its window and some reserved
+                UUID spent = inWorld(spentBefore, w);
+                UUID held = inWorld(heldBefore, w);
+                ledger.reserve(spent, keys.get(2), 400);
+                ledger.settle(spent, 300, "before the batch");
+                ledger.reserve(held, keys.get(2), 200);
                 List<ReserveRequest> batch = new ArrayList<>();
                 for (int i = 0; i < picks.size(); i++) {
                     String key = picks.get(i) == 9 ? world + unknown : keys.get(picks.get(i));
@@ -256,13 +267,13 @@ class ReserveGroupTest {
                 alone[i] = ledger.reserveSeeing(b.get(i).id(), b.get(i).keyHash(), b.get(i).msat());
             }
             for (int i = 0; i < b.size(); i++) {
-                assertThat("round " + round + " reservation " + i + " of key " + picks.get(i) + ": " + amounts.get(i),
+                assertThat("seed " + seed + " round " + round + " reservation " + i + " of key " + picks.get(i) + ": " + amounts.get(i),
                            grouped.get(i), is(alone[i]));
             }
             for (int k = 0; k < 9; k++) {
                 Account x = ledger.account(worlds.get(0).get(k)).orElseThrow();
                 Account y = ledger.account(worlds.get(1).get(k)).orElseThrow();
-                assertThat("key " + k, List.of(x.reservedMsat(), x.requests(), x.balanceMsat()),
+                assertThat("seed " + seed + " round " + round + " key " + k, List.of(x.reservedMsat(), x.requests(), x.balanceMsat()),
                            is(List.of(y.reservedMsat(), y.requests(), y.balanceMsat())));
             }
         }
