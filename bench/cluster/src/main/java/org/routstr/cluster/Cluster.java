@@ -43,12 +43,16 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void boot(int gatewayCount, Map<String, String> extra) {
+        long t0 = System.nanoTime();
+        progress(t0, "starting PostgreSQL (data in " + dir.resolve("postgres") + ")");
         db = EmbeddedDatabase.start(Optional.of(dir.resolve("postgres")), freePort(), true);
         dbPort = db.port();
         db.createDatabase("routstr");
+        progress(t0, "PostgreSQL on 127.0.0.1:" + dbPort + "; starting the Kafka broker JVM");
         kafka = KafkaProcess.start(dir.resolve("kafka"), 0);
         mint = TestMint.builder().delay(java.time.Duration.ofMillis(200)).start();
         upstream = StandinUpstream.start("127.0.0.1", 0);
+        progress(t0, "Kafka, the test mint and the stand-in upstream are up");
         Map<String, String> common = commonConfig(extra);
         List<Integer> wallets = List.of(freePort(), freePort());
         int admin = freePort();
@@ -76,13 +80,24 @@ public final class Cluster implements AutoCloseable {
             gateways.add(new ServiceProcess("gateway-" + i, "gateway", freePort(), dir, g, jvm));
         }
         // one service first: it applies the migrations, so the others do not queue on Flyway's lock
+        progress(t0, "starting " + services.getFirst().name() + " (it applies the database migrations)");
         services.getFirst().launch();
         services.getFirst().awaitReady(300_000);
         List<ServiceProcess> rest = new ArrayList<>(services.subList(1, services.size()));
         rest.addAll(gateways);
+        progress(t0, services.getFirst().name() + " ready; starting " + rest.size() + " more service JVMs (logs in " + dir + ")");
         rest.forEach(ServiceProcess::launch);
-        CompletableFuture.allOf(rest.stream().map(s -> CompletableFuture.runAsync(() -> s.awaitReady(300_000)))
-                .toArray(CompletableFuture[]::new)).join();
+        java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger(1);
+        int total = rest.size() + 1;
+        CompletableFuture.allOf(rest.stream().map(s -> CompletableFuture.runAsync(() -> {
+            s.awaitReady(300_000);
+            progress(t0, s.name() + " ready (" + ready.incrementAndGet() + " of " + total + ")");
+        })).toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** One line per start-up step on stderr (the figures go to stdout): a cluster takes a minute or more to start. */
+    private static void progress(long t0, String what) {
+        System.err.printf("cluster: %s [%.1f s]%n", what, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Starts a cluster in {@code dir} (a fresh folder); {@code extra} keys go to every service. */

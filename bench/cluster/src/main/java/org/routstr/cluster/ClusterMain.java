@@ -28,11 +28,14 @@ import org.routstr.common.kafka.KafkaSettings;
  */
 public final class ClusterMain {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** The embedded PostgreSQL's initdb chatter (about 70 INFO lines) would bury the start-up progress: warnings only. */
+    private static final java.util.logging.Logger ZONKY = java.util.logging.Logger.getLogger("io.zonky");
 
     private ClusterMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        ZONKY.setLevel(java.util.logging.Level.WARNING);
         int gateways = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 3;
         List<String> a = List.of(args);
         Path dir = Files.createTempDirectory("routstr-cluster-");
