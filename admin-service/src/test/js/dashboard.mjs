@@ -57,6 +57,11 @@ async function tab(name) {
   await page.locator(`section.tab[data-tab=${name}]`).waitFor();
 }
 
+/** Starts the layout-shift count (and the list of what moved) again. */
+async function resetShifts() {
+  await page.evaluate(() => { window.__cls = 0; window.__shifts = []; });
+}
+
 async function settled() {
   await page.waitForFunction(() => document.querySelectorAll('tr.skeleton, .loading').length === 0, null, { timeout: 15000 });
 }
@@ -88,7 +93,7 @@ try {
   out.welcome = await page.locator('.banner').innerText();
   await settled();
   await page.screenshot({ path: `${SHOTS}/welcome-1440.png` });
-  await page.evaluate(() => { window.__cls = 0; window.__shifts = []; });
+  await resetShifts();
   await page.waitForFunction(() => document.querySelector('.banner')?.textContent === '', null, { timeout: 10000 });
   await page.waitForTimeout(200);
   out.clsBannerGone = await page.evaluate(() => window.__cls);
@@ -255,7 +260,7 @@ try {
     out.cls = out.cls || {};
     out.shifts = out.shifts || {};
     for (const t of TABS) {
-      await page.evaluate(() => { window.__cls = 0; window.__shifts = []; });
+      await resetShifts();
       await tab(t);
       if (t === 'sessions') await page.getByLabel('Search by key hash').fill('');
       if (t === 'sessions') await page.waitForFunction(() => document.querySelectorAll('table.sessions tbody tr').length > 1);
@@ -275,7 +280,7 @@ try {
   });
   out.clsSlow = {};
   for (const t of TABS) {
-    await page.evaluate(() => { window.__cls = 0; });
+    await resetShifts();
     await tab(t);
     await settled();
     out.clsSlow[t] = await page.evaluate(() => window.__cls);

@@ -5,10 +5,11 @@
 --
 -- A run is the reservations of one key in a row. A run of two or more of a key that pays for itself and has no limit
 -- window (no parent, no limit_reset: nothing rolls) locks the account row once (FOR NO KEY UPDATE, the lock V180's UPDATE
--- takes; a revoked or expired key is refused from a plain read, without a lock, as V180 refuses it), decides each reservation against the row as read plus what the run took so far, then inserts the run's
--- reservation rows and updates the account once. Any other run (a single reservation, a child key, a key with a limit
--- window, an unknown key) goes through ledger_reserve_seeing one reservation at a time, after the run before it is
--- written, so it sees that run's money.
+-- takes; a revoked or expired key is refused from a plain read, without a lock, as V180 refuses it), decides each
+-- reservation against the row as read plus what the run took so far, then inserts the run's reservation rows and
+-- updates the account once. Any other run (a single reservation, a child key, a key with a limit window, an unknown key)
+-- goes through ledger_reserve_seeing one reservation at a time, after the run before it is written, so it sees that
+-- run's money.
 -- A reservation id inserted concurrently under another key between the run's check and its insert fails the batch
 -- (unique violation): ReserveGroup then retries the batch one reservation at a time, where V180 answers 'duplicate'.
 CREATE FUNCTION ledger_reserve_many(p_ids UUID[], p_keys TEXT[], p_amounts BIGINT[])

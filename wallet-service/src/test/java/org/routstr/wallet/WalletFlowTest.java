@@ -265,15 +265,16 @@ class WalletFlowTest {
         assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", usd)), 400, "cashu_token_unsupported_unit");
         // an amount the keyset has no key for (no DLEQ to check) is a forgery the node can see alone: refused before the swap
         Proof real = good.proofs().get(0);
-        for (long amount : new long[] {Long.MAX_VALUE, 3, 0x4000_0000_0000_0000L}) {
-            Proof odd = new Proof(amount, real.id(), real.secret(), real.C(), real.witness(), null);
+        java.util.function.BiConsumer<Long, String> refused = (amount, id) -> {
+            Proof odd = new Proof(amount, id, real.secret(), real.C(), real.witness(), null);
             String oddToken = TokenCodec.encodeV3(new Token(good.mint(), "sat", List.of(odd)));
             assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", oddToken)), 400, "invalid_cashu_token");
+        };
+        for (long amount : new long[] {Long.MAX_VALUE, 3, 0x4000_0000_0000_0000L}) {
+            refused.accept(amount, real.id());
         }
         for (String id : new String[] {"\u0000", "\ud800", "00ffffffffffffff"}) {
-            Proof odd = new Proof(Long.MAX_VALUE, id, real.secret(), real.C(), real.witness(), null);
-            String oddToken = TokenCodec.encodeV3(new Token(good.mint(), "sat", List.of(odd)));
-            assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", oddToken)), 400, "invalid_cashu_token");
+            refused.accept(Long.MAX_VALUE, id);
         }
         String deadMint = TokenCodec.encodeV3(new Token("http://127.0.0.1:9", "sat", good.proofs()));
         assertError(Client.post(w1.port(), "/v1/wallet/create", Map.of("cashu_token", deadMint)), 503, "cashu_mint_unreachable");

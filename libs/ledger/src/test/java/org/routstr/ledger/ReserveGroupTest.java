@@ -1,7 +1,9 @@
 package org.routstr.ledger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -156,7 +158,7 @@ class ReserveGroupTest {
             String p = funded(ledger, "1" + newKeyHash().substring(1), 1_000_000);
             String a = funded(ledger, "5" + newKeyHash().substring(1), 1_000_000);
             String c = "9" + newKeyHash().substring(1);
-            ledger.open(NewAccount.child(c, p, java.util.Optional.empty(), java.util.Optional.empty()));
+            ledger.open(NewAccount.child(c, p, Optional.empty(), Optional.empty()));
             CountDownLatch start = new CountDownLatch(1);
             try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
                 Future<List<ReserveResult>> one = pool.submit(() -> {
@@ -203,24 +205,20 @@ class ReserveGroupTest {
                 List<String> keys = suffixes.stream().map(x -> w + x).toList();
                 funded(ledger, keys.get(0), balances[0]);
                 funded(ledger, keys.get(1), balances[1]);
-                ledger.open(new NewAccount(keys.get(2), java.util.Optional.empty(), java.util.Optional.of(1_500L),
-                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+                Optional<Instant> none = Optional.empty();
+                ledger.open(account(keys.get(2), Optional.of(1_500L), Optional.empty(), none, none));
                 ledger.credit(keys.get(2), 1 + balances[2], "deposit:" + keys.get(2), "start");
-                ledger.open(new NewAccount(keys.get(3), java.util.Optional.empty(), java.util.Optional.of(2_000L),
-                        java.util.Optional.of(LimitReset.DAILY), java.util.Optional.empty(), java.util.Optional.empty(),
-                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+                ledger.open(account(keys.get(3), Optional.of(2_000L), Optional.of(LimitReset.DAILY), none, none));
                 ledger.credit(keys.get(3), 1 + balances[3], "deposit:" + keys.get(3), "start");
                 funded(ledger, keys.get(4), 1 + balances[4]);
                 setStatus(ds, keys.get(4), "revoked");
                 // expired by its validity date in even rounds, by its expiry in odd ones
-                java.util.Optional<java.time.Instant> past = java.util.Optional.of(java.time.Instant.now().minusSeconds(60));
-                ledger.open(new NewAccount(keys.get(5), java.util.Optional.empty(), java.util.Optional.empty(),
-                        java.util.Optional.empty(), round % 2 == 0 ? past : java.util.Optional.empty(), round % 2 == 0 ? java.util.Optional.empty() : past,
-                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+                Optional<Instant> past = Optional.of(Instant.now().minusSeconds(60));
+                ledger.open(account(keys.get(5), Optional.empty(), Optional.empty(), round % 2 == 0 ? past : none,
+                                    round % 2 == 0 ? none : past));
                 funded(ledger, keys.get(6), 1 + balances[6]);
-                ledger.open(NewAccount.child(keys.get(7), keys.get(6), java.util.Optional.of(900L), java.util.Optional.empty()));
-                ledger.open(NewAccount.child(keys.get(8), keys.get(6), java.util.Optional.empty(), java.util.Optional.of(LimitReset.DAILY)));
+                ledger.open(NewAccount.child(keys.get(7), keys.get(6), Optional.of(900L), Optional.empty()));
+                ledger.open(NewAccount.child(keys.get(8), keys.get(6), Optional.empty(), Optional.of(LimitReset.DAILY)));
                 worlds.add(keys);
             }
             String unknown = newKeyHash().substring(1);
@@ -278,6 +276,13 @@ class ReserveGroupTest {
             }
         }
         assertThat(invariants(ds), is("ok"));
+    }
+
+    /** A top-level account with a limit, a limit window and validity dates, no refund settings. */
+    private static NewAccount account(String key, Optional<Long> limit, Optional<LimitReset> reset, Optional<Instant> validUntil,
+                                      Optional<Instant> expiresAt) {
+        return new NewAccount(key, Optional.empty(), limit, reset, validUntil, expiresAt, Optional.empty(), Optional.empty(),
+                              Optional.empty());
     }
 
     /** World b's copy of a reservation id (the same id in both worlds would be a duplicate across them). */

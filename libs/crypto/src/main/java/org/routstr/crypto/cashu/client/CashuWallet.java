@@ -37,9 +37,8 @@ import org.routstr.crypto.cashu.nut12.DleqVerifier;
  * @see <a href="https://github.com/cashubtc/nuts/blob/main/03.md">NUT-03</a>
  */
 public final class CashuWallet {
-    private final MintClient client;
     private static final java.util.regex.Pattern HEX_ID = java.util.regex.Pattern.compile("[0-9a-fA-F]{2,66}");
-
+    private final MintClient client;
     private final Map<String, MintKeyset> keysets = new ConcurrentHashMap<>();
 
     /** A wallet over a client. */
@@ -108,9 +107,9 @@ public final class CashuWallet {
     }
 
     /**
-     * Checks what a receiver can check alone: every proof's keyset id is hex and its amount one that keyset signs (else the proof is forged, and a
-     * mint may answer a swap of it with a 5xx, which looks like an outage), and the DLEQ proofs a token carries (receivers
-     * MUST verify them when present).
+     * Checks what a receiver can check alone: every proof's keyset id is hex and its amount one that keyset signs (else the
+     * proof is forged, and a mint may answer a swap of it with a 5xx, which looks like an outage), and the DLEQ proofs a
+     * token carries (receivers MUST verify them when present).
      */
     public void verifyToken(Token token) {
         for (Proof p : token.proofs()) {
