@@ -11,6 +11,8 @@
 # Usage: bench/perf/run.sh    env: MAX_SECONDS=10 WARM_SECONDS=20 CONNECTIONS=32 RATE=500 PACED_SECONDS=15 SSE_RATE=100 SSE_SECONDS=10
 #                                  ROUTSTR_JAVA_OPTS (passed to ./routstr up) OUT=file (also writes the table there)
 #                                  PROFILE=file.jfr (a JFR recording of the node during the 64-key wrk run)
+#                                  PG_STATEMENTS=1 (PostgreSQL loads pg_stat_statements; after the table, the statements
+#                                  that took the most time per request in each node run; the extension costs a little CPU)
 set -euo pipefail
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH=$JAVA_HOME/bin:$PATH
@@ -43,7 +45,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # the node exactly as ./routstr up starts it (it builds what changed first), on free ports and its own data dir
 env ROUTSTR_DATA_DIR="$DIR/node" ROUTSTR_PORT=$PORT ROUTSTR_DEMO_PORT=$DEMO ROUTSTR_DEMO_MINT_PORT=$MINT \
-    ROUTSTR_DEMO_UPSTREAM_PORT=$UP ./routstr up > "$DIR/node.log" 2>&1 < /dev/null &
+    ROUTSTR_DEMO_UPSTREAM_PORT=$UP ROUTSTR_PG_STAT_STATEMENTS=${PG_STATEMENTS:-} ./routstr up > "$DIR/node.log" 2>&1 < /dev/null &
 NODE_PID=$!
 for _ in $(seq 1 1200); do
     curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
@@ -54,6 +56,9 @@ curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "node not re
 JPID=$(pgrep -P "$NODE_PID" java || echo "$NODE_PID") # ./routstr execs java, so this is normally NODE_PID itself
 # the embedded PostgreSQL daemonises (pg_ctl), so its postmaster is not the JVM's child: count its tree with the node's
 PG_PID=$(head -1 "$DIR/node/postgres/postmaster.pid" 2>/dev/null || echo "")
+PG_PORT=$(sed -n 4p "$DIR/node/postgres/postmaster.pid" 2>/dev/null || echo "")
+pg() { psql -X -q -A -t -h 127.0.0.1 -p "$PG_PORT" -U postgres -d routstr "$@"; }
+[ "${PG_STATEMENTS:-}" = 1 ] && pg -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
 
 new_key() {
     local token out i
@@ -108,6 +113,7 @@ max_run() {
     local url=$1 keys=$2 pid=$3 out c0 c1 j0 j1 n rps bad
     wrk -t2 -c"$CONNECTIONS" -d"${WARM_SECONDS}s" -s bench/gateway/post.lua "$url" -- "$DIR/body.json" "$keys" >/dev/null # warm-up
     [ -n "${PROFILE:-}" ] && [ "$keys" = "$DIR/keys64.txt" ] && jcmd "$JPID" JFR.start name=perf settings=profile >/dev/null
+    [ "${PG_STATEMENTS:-}" = 1 ] && [ "$pid" = "$NODE_PID" ] && pg -c 'SELECT pg_stat_statements_reset()' >/dev/null
     c0=$(cpu_ticks "$pid"); j0=$(self_ticks "$JPID")
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${MAX_SECONDS}s" -s bench/gateway/post.lua "$url" -- "$DIR/body.json" "$keys")
     c1=$(cpu_ticks "$pid"); j1=$(self_ticks "$JPID")
@@ -116,6 +122,11 @@ max_run() {
     fi
     rps=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
     n=$(echo "$out" | awk '/requests in/ { print $1 }')
+    if [ "${PG_STATEMENTS:-}" = 1 ] && [ "$pid" = "$NODE_PID" ]; then # top statements by executor time per request
+        pg -F ' | ' -c "SELECT round(total_exec_time * 1000 / $n)::text || ' µs', round(calls::numeric / $n, 3)::text || ' calls',
+                               left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+                        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12" > "$DIR/statements-$(basename "$keys")"
+    fi
     bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
     echo "$rps $n $(( (c1 - c0) * 1000000 / HZ / n )) $(( (j1 - j0) * 1000000 / HZ / n )) ${bad:-0}"
 }
@@ -156,4 +167,10 @@ for t in nginx node1 node64; do
         "$(f "${MAX[$t]}" 5)/$(f "${FIX[$t]}" 4)/$(f "${SSE[$t]}" 4)"
 done
 echo "node CPU/request = the node's process tree (the JVM, and PostgreSQL's postmaster with its backends) during wrk, minus the upstream's share (node JVM CPU per request during the nginx run: $upcpu µs)"
+if [ "${PG_STATEMENTS:-}" = 1 ]; then
+    for k in hot keys64; do
+        echo "PostgreSQL executor time per request, top statements, node with $([ $k = hot ] && echo '1 funded key' || echo '64 keys') (pg_stat_statements, track=all: a function's inner statements count inside it as well):"
+        sed 's/^/    /' "$DIR/statements-$k.txt"
+    done
+fi
 } | tee "${OUT:-/dev/null}"

@@ -15,6 +15,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * namespace). Used by tests and by the single-machine launcher, which keeps its data folder across restarts.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
+    /**
+     * Set to {@code 1}, the server loads {@code pg_stat_statements} (statements inside functions counted too), so a
+     * benchmark can say where PostgreSQL's time goes ({@code bench/perf/run.sh} with {@code PG_STATEMENTS=1}).
+     */
+    public static final String STATEMENTS_ENV = "ROUTSTR_PG_STAT_STATEMENTS";
     private final EmbeddedPostgres pg;
 
     private EmbeddedDatabase(EmbeddedPostgres pg) {
@@ -50,6 +55,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             dataDir.ifPresent(d -> b.setDataDirectory(d).setCleanDataDirectory(false));
             String on = durable ? "on" : "off";
             b.setServerConfig("fsync", on).setServerConfig("synchronous_commit", on).setServerConfig("full_page_writes", on);
+            if ("1".equals(System.getenv(STATEMENTS_ENV))) {
+                b.setServerConfig("shared_preload_libraries", "pg_stat_statements").setServerConfig("pg_stat_statements.track", "all");
+            }
             return new EmbeddedDatabase(b.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
