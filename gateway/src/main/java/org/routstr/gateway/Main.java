@@ -119,6 +119,10 @@ public final class Main {
             service.onStop(ledger.groupReserves(g.get("reserve-group.workers").asInt().orElse(2),
                                                 g.get("reserve-group.max-batch").asInt().orElse(64)));
         }
+        if (g.get("read-group.enabled").asBoolean().orElse(true)) {
+            // the balance a response reports: concurrent reads share one statement (Ledger#groupReads)
+            service.onStop(ledger.groupReads(g.get("read-group.max-batch").asInt().orElse(256)));
+        }
         Optional<WalletClient> wallet = internalToken.map(t -> new WalletClient(targets.wallet(), t,
                 g.get("wallet-timeout").as(Duration.class).orElse(Duration.ofSeconds(30))));
         Authenticator auth = new Authenticator(ledger, wallet, g.get("key-cache-ttl").as(Duration.class).orElse(Duration.ofSeconds(10)));

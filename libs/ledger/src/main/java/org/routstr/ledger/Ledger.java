@@ -23,6 +23,7 @@ import org.routstr.common.db.Db;
 public final class Ledger {
     private final DataSource ds;
     private volatile ReserveGroup group;
+    private volatile ReadGroup reads;
 
     public Ledger(DataSource ds) {
         this.ds = Objects.requireNonNull(ds);
@@ -40,6 +41,25 @@ public final class Ledger {
             group = null;
             g.close();
         };
+    }
+
+    /**
+     * From now on, concurrent {@link #available} calls that wait together are answered by one statement (see
+     * {@link ReadGroup}): the same answers, each read made after its call. Close to go back to one statement per read.
+     */
+    public AutoCloseable groupReads(int maxBatch) {
+        ReadGroup g = new ReadGroup(this, ds, maxBatch);
+        reads = g;
+        return () -> {
+            reads = null;
+            g.close();
+        };
+    }
+
+    /** How many statements grouped reads took so far (0 when reads are not grouped). */
+    long groupedReadStatements() {
+        ReadGroup g = reads;
+        return g == null ? 0 : g.statements();
     }
 
     /** Several reservations in one statement and one transaction, each decided as alone; the results in the order given. */
@@ -216,8 +236,16 @@ public final class Ledger {
         });
     }
 
-    /** What an account can spend now (balance minus everything reserved), 0 for an unknown key: one narrow read. */
+    /**
+     * What an account can spend now (balance minus everything reserved), 0 for an unknown key: one narrow read, made
+     * after the call (shared with the reads waiting with it when {@link #groupReads} is on).
+     */
     public long available(String keyHash) {
+        ReadGroup g = reads;
+        return g == null ? availableAlone(keyHash) : g.available(keyHash);
+    }
+
+    long availableAlone(String keyHash) {
         return Db.withConnection(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT balance_msat - reserved_msat FROM accounts WHERE key_hash = ?")) {
                 ps.setString(1, keyHash);
