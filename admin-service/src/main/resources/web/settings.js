@@ -192,7 +192,7 @@ function security(s) {
   const cur = input('current_password', '', { type: 'password', autocomplete: 'current-password' });
   const next = input('new_password', '', { type: 'password', autocomplete: 'new-password', minlength: 12 });
   const status = h('div.flash', { role: 'status' });
-  const pw = h('form.sub', { onsubmit: async ev => {
+  const pw = h('form.card.group', { onsubmit: async ev => {
     ev.preventDefault();
     clearErrors(pw);
     try {
@@ -202,7 +202,7 @@ function security(s) {
     } catch (e) {
       if (!fieldError(pw, e)) fill(status, errorBox(e));
     }
-  } }, h('h3', 'Admin password'), h('div.row', field('Current password', cur), field('New password (12+ characters)', next)),
+  } }, h('h2', 'Admin password'), h('div.row', field('Current password', cur), field('New password (12+ characters)', next)),
     h('div.actions', h('button.secondary', { type: 'submit' }, 'Change password'), status));
-  return h('div.security', form, h('div.card.group', pw));
+  return h('div.security', form, pw);
 }

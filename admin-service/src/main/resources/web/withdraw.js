@@ -41,7 +41,7 @@ export default function withdraw(root) {
     status, result);
 
   const lnDest = h('input#w-ln', { type: 'text', name: 'destination', disabled: true, autocomplete: 'off', spellcheck: 'false',
-                                   placeholder: 'you@wallet.example, LNURL or bolt11 invoice' });
+                                   placeholder: 'you@wallet.example or lnbc…' });
   const lnAmount = h('input#w-ln-amt', { type: 'number', name: 'amount', min: 1, step: 1, disabled: true });
   const lnButton = h('button', { type: 'submit', disabled: true }, 'Pay');
   const lnNote = h('p.notice', 'Checking whether this node can pay out over Lightning…');
@@ -60,7 +60,7 @@ export default function withdraw(root) {
     try {
       const r = await post('/withdraw/lightning', { ...body, idempotency_key: lnKey });
       lnKey = null;
-      fill(lnStatus, h('div.notice', r.state === 'paid' ? `Paid ${int(r.amount)} sats to ${r.destination} (fee ${int(r.fee)} sats).`
+      fill(lnStatus, h('div.notice', r.state === 'paid' ? `Paid ${int(r.amount)} sats to ${r.destination} (fee ${int(r.fee)} sat${r.fee === 1 ? "" : "s"}).`
         : `Payment ${r.state}: the wallet settles it shortly; see the history.`));
       load();
     } catch (e) {

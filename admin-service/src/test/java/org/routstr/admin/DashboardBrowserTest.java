@@ -169,7 +169,12 @@ class DashboardBrowserTest {
         assertThat(seen.toString(), seen.path("lightningDisabled").asBoolean(), is(false));
         assertThat(seen.path("lightningNote").asText(), containsString("Pays your profit"));
         assertThat(seen.path("lnPaid").asText(), containsString("Paid " + LN_SATS + " sats"));
-        assertThat(seen.path("lnHistory").asText(), containsString("issued"));
+        assertThat(seen.path("lnHistory").asText(), containsString("paid"));
+        for (JsonNode pair : seen.path("fieldPairs")) { // before the fix the address field stood 20 px lower and 20 px taller
+            assertThat(pair + " start at one height", pair.path("top").asDouble(), lessThanOrEqualTo(1.0));
+            assertThat(pair + " are as tall", pair.path("height").asDouble(), lessThanOrEqualTo(1.0));
+        }
+        assertThat(seen.path("fieldPairs").size(), is(2));
         HttpResponse<String> redeemed = post(base, "/v1/wallet/create", Json.object().put("cashu_token", token).toString());
         assertThat(redeemed.body(), redeemed.statusCode(), is(200));
         assertThat(Json.mapper().readTree(redeemed.body()).path("balance").asLong(), is(400_000L));

@@ -62,7 +62,7 @@ class LightningWithdrawTest {
             JsonNode history = json(node.send(node.gw1(), "GET", "/admin/api/withdraw/lightning", s, null));
             assertThat(history.toString(), history.path("withdrawals").size(), is(1));
             assertThat(history.at("/withdrawals/0/method").asText(), is("lightning"));
-            assertThat(history.at("/withdrawals/0/state").asText(), is("issued"));
+            assertThat(history.at("/withdrawals/0/state").asText(), is("paid"));
             assertThat(history.at("/withdrawals/0/fee").asLong(), is(1L));
             assertThat(history.at("/withdrawals/0/destination").asText(), is(invoice));
             assertThat(json(node.send(node.gw1(), "GET", "/admin/api/withdraw?method=lightning", s, null)).path("withdrawals").size(),

@@ -127,11 +127,19 @@ public final class WithdrawHttpService implements HttpService {
         return Json.object().put("id", r.column("id").get(String.class)).put("method", ln ? "lightning" : "token")
                 .put("amount", ((Number) r.column("amount").get()).longValue()).put("fee", ((Number) r.column("fee").get()).longValue())
                 .put("unit", r.column("unit").get(String.class)).put("mint_url", r.column("mint_url").get(String.class))
-                .put("state", r.column("state").get(String.class))
+                .put("state", state(ln, r.column("state").get(String.class)))
                 .put("token", r.column("token").asOptional().map(String::valueOf).orElse(null))
                 .put("destination", r.column("recipient").asOptional().map(String::valueOf).orElse(null))
                 .put("error", r.column("error").asOptional().map(String::valueOf).orElse(null))
                 .put("created_at", ((Timestamp) r.column("created_at").get()).toInstant().toString());
+    }
+
+    /**
+     * A token withdrawal is {@code issued} once its token exists; a Lightning one is {@code paid} once the melt went
+     * through, the word {@code POST /withdraw/lightning} answers with (both are {@code issued} in wallet_tokens_out).
+     */
+    private static String state(boolean lightning, String stored) {
+        return lightning && stored.equals("issued") ? "paid" : stored;
     }
 
     private static ApiException field(String name, String message) {
