@@ -124,8 +124,16 @@ max_run() {
     n=$(echo "$out" | awk '/requests in/ { print $1 }')
     if [ "${PG_STATEMENTS:-}" = 1 ] && [ "$pid" = "$NODE_PID" ]; then # top statements by executor time per request
         pg -F ' | ' -c "SELECT round(total_exec_time * 1000 / $n)::text || ' µs', round(calls::numeric / $n, 3)::text || ' calls',
-                               left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+                               round(shared_blks_hit::numeric / greatest(calls, 1), 1)::text || ' blocks/call',
+                               left(regexp_replace(query, '\\s+', ' ', 'g'), 100)
                         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12" > "$DIR/statements-$(basename "$keys")"
+        # row versions since the node started (not reset: autovacuum decides on these counters): a dead version stays in
+        # every index of its table, and is read past, until a vacuum removes it
+        pg -F ' | ' -c "SELECT relname, 'updates ' || n_tup_upd, 'HOT ' || n_tup_hot_upd, 'inserts ' || n_tup_ins, 'dead now ' || n_dead_tup,
+                               'autovacuums ' || autovacuum_count
+                        FROM pg_stat_user_tables WHERE relname IN ('accounts', 'reservations', 'billing_processed_events') ORDER BY relname" >> "$DIR/statements-$(basename "$keys")"
+        pg -F ' | ' -c "SELECT 'oldest snapshot now: ' || coalesce(max(age(backend_xmin)), 0) || ' transactions, by '
+                               || coalesce(string_agg(DISTINCT state, ','), '-') FROM pg_stat_activity WHERE backend_xmin IS NOT NULL" >> "$DIR/statements-$(basename "$keys")"
     fi
     bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
     echo "$rps $n $(( (c1 - c0) * 1000000 / HZ / n )) $(( (j1 - j0) * 1000000 / HZ / n )) ${bad:-0}"
