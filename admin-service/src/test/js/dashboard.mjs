@@ -248,6 +248,7 @@ try {
   await page.locator('dialog.confirm').getByRole('button', { name: 'Pay' }).click();
   await page.locator('form.lightning .form-status').filter({ hasText: /Paid|Payment|error|failed/i }).waitFor();
   out.lnPaid = await page.locator('form.lightning .form-status').innerText();
+  out.lnPaidLooksDone = await page.locator('form.lightning .form-status .notice.done').count();
   await page.locator('table.history tbody tr').filter({ hasText: 'lnbc' }).first().waitFor().catch(() => {});
   out.lnHistory = await page.locator('table.history tbody tr').filter({ hasText: 'lnbc' }).first().innerText().catch(e => 'none: ' + e.message);
   out.overflow = { 'withdraw-lightning-1440': await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth) };

@@ -60,7 +60,7 @@ export default function withdraw(root) {
     try {
       const r = await post('/withdraw/lightning', { ...body, idempotency_key: lnKey });
       lnKey = null;
-      fill(lnStatus, h('div.notice', r.state === 'paid' ? `Paid ${int(r.amount)} sats to ${r.destination} (fee ${int(r.fee)} sat${r.fee === 1 ? "" : "s"}).`
+      fill(lnStatus, h(r.state === 'paid' ? 'div.notice.done' : 'div.notice', r.state === 'paid' ? `Paid ${int(r.amount)} sats to ${r.destination} (fee ${int(r.fee)} sat${r.fee === 1 ? "" : "s"}).`
         : `Payment ${r.state}: the wallet settles it shortly; see the history.`));
       load();
     } catch (e) {

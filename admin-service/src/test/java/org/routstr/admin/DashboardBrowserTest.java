@@ -170,6 +170,7 @@ class DashboardBrowserTest {
         assertThat(seen.path("lightningNote").asText(), containsString("Pays your profit"));
         assertThat(seen.path("lnPaid").asText(), containsString("Paid " + LN_SATS + " sats"));
         assertThat(seen.path("lnHistory").asText(), containsString("paid"));
+        assertThat("a paid payout is shown as done, not in the warning style", seen.path("lnPaidLooksDone").asInt(), is(1));
         for (JsonNode pair : seen.path("fieldPairs")) { // before the fix the address field stood 20 px lower and 20 px taller
             assertThat(pair + " start at one height", pair.path("top").asDouble(), lessThanOrEqualTo(1.0));
             assertThat(pair + " are as tall", pair.path("height").asDouble(), lessThanOrEqualTo(1.0));
