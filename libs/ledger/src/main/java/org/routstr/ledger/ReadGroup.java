@@ -3,13 +3,9 @@ package org.routstr.ledger;
 import java.lang.System.Logger.Level;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -25,41 +21,17 @@ import org.routstr.common.db.Db;
 final class ReadGroup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReadGroup.class.getName());
     private static final String READ = "SELECT key_hash, balance_msat - reserved_msat FROM accounts WHERE key_hash = ANY (?)";
-    private final Ledger ledger;
     private final DataSource ds;
-    private final int maxBatch;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicLong statements = new AtomicLong();
-    private final Thread worker;
-    private volatile boolean closed;
-
-    private record Pending(String keyHash, CompletableFuture<Long> done) {
-    }
+    private final Batches<String, Long> batches;
 
     ReadGroup(Ledger ledger, DataSource ds, int maxBatch) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("read group batch size must be positive");
-        }
-        this.ledger = ledger;
         this.ds = ds;
-        this.maxBatch = maxBatch;
-        this.worker = Thread.ofPlatform().daemon().name("read-group").start(this::loop);
+        this.batches = new Batches<>("read-group", 1, maxBatch, this::run, ledger::availableAlone);
     }
 
     long available(String keyHash) {
-        if (closed) {
-            return ledger.availableAlone(keyHash);
-        }
-        Pending p = new Pending(keyHash, new CompletableFuture<>());
-        queue.add(p);
-        if (closed && queue.remove(p)) { // closed while queueing: the worker may not take it any more
-            return ledger.availableAlone(keyHash);
-        }
-        try {
-            return p.done().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        }
+        return batches.submit(keyHash);
     }
 
     /** How many statements answered the reads so far. */
@@ -67,35 +39,16 @@ final class ReadGroup implements AutoCloseable {
         return statements.get();
     }
 
-    private void loop() {
-        while (!closed) {
-            List<Pending> batch = new ArrayList<>();
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                break;
-            }
-            queue.drainTo(batch, maxBatch - 1);
-            run(batch);
-        }
-        List<Pending> left = new ArrayList<>();
-        queue.drainTo(left);
-        run(left);
-    }
-
-    private void run(List<Pending> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
+    private void run(List<Batches.Call<String, Long>> batch) {
         Map<String, Long> found;
         try {
-            found = read(batch.stream().map(Pending::keyHash).distinct().toArray(String[]::new));
+            found = read(batch.stream().map(Batches.Call::in).distinct().toArray(String[]::new));
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "grouped read of " + batch.size() + " balances failed: " + e.getMessage());
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            batch.forEach(c -> c.done().completeExceptionally(e));
             return;
         }
-        batch.forEach(p -> p.done().complete(found.getOrDefault(p.keyHash(), 0L)));
+        batch.forEach(c -> c.done().complete(found.getOrDefault(c.in(), 0L)));
     }
 
     private Map<String, Long> read(String[] keys) {
@@ -116,7 +69,6 @@ final class ReadGroup implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        worker.interrupt();
+        batches.close();
     }
 }

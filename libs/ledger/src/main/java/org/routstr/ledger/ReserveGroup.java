@@ -5,11 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import javax.sql.DataSource;
 
@@ -44,42 +40,16 @@ final class ReserveGroup implements AutoCloseable {
                                        + " FROM unnest(?::uuid[], ?::text[], ?::bigint[]) WITH ORDINALITY AS u(id, k, a, n)"
                                        + " LEFT JOIN accounts acc ON acc.key_hash = u.k ORDER BY payer, u.k, u.n OFFSET 0) r,"
                                        + " LATERAL ledger_reserve_seeing(r.id, r.k, r.a) s";
-    private final Ledger ledger;
     private final DataSource ds;
-    private final int maxBatch;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final List<Thread> workers = new ArrayList<>();
-    private volatile boolean closed;
-
-    private record Pending(ReserveRequest r, CompletableFuture<Reserved> done) {
-    }
+    private final Batches<ReserveRequest, Reserved> batches;
 
     ReserveGroup(Ledger ledger, DataSource ds, int workers, int maxBatch) {
-        if (workers < 1 || maxBatch < 1) {
-            throw new IllegalArgumentException("reserve group workers and batch size must be positive");
-        }
-        this.ledger = ledger;
         this.ds = ds;
-        this.maxBatch = maxBatch;
-        for (int i = 0; i < workers; i++) {
-            this.workers.add(Thread.ofPlatform().daemon().name("reserve-group-" + i).start(this::loop));
-        }
+        this.batches = new Batches<>("reserve-group", workers, maxBatch, this::run, ledger::reserveAlone);
     }
 
     Reserved reserve(ReserveRequest r) {
-        if (closed) {
-            return ledger.reserveAlone(r);
-        }
-        Pending p = new Pending(r, new CompletableFuture<>());
-        queue.add(p);
-        if (closed && queue.remove(p)) { // closed while queueing: no worker may take it any more
-            alone(p);
-        }
-        try {
-            return p.done().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        }
+        return batches.submit(r);
     }
 
     /** Several reservations in one statement and transaction; the results in the order given. */
@@ -108,33 +78,17 @@ final class ReserveGroup implements AutoCloseable {
         }
     }
 
-    private void loop() {
-        while (!closed) {
-            List<Pending> batch = new ArrayList<>();
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                break;
-            }
-            queue.drainTo(batch, maxBatch - 1);
-            run(batch);
-        }
-        List<Pending> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(this::alone);
-    }
-
-    private void run(List<Pending> batch) {
+    private void run(List<Batches.Call<ReserveRequest, Reserved>> batch) {
         if (batch.size() == 1) {
-            alone(batch.getFirst());
+            batches.alone(batch.getFirst());
             return;
         }
         List<Reserved> results;
         try {
-            results = all(ds, batch.stream().map(Pending::r).toList());
+            results = all(ds, batch.stream().map(Batches.Call::in).toList());
         } catch (DbException | IllegalStateException e) {
             LOG.log(Level.WARNING, "group reserve of " + batch.size() + " failed (" + e.getMessage() + "); one at a time");
-            batch.forEach(this::alone);
+            batch.forEach(batches::alone);
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -142,17 +96,8 @@ final class ReserveGroup implements AutoCloseable {
         }
     }
 
-    private void alone(Pending p) {
-        try {
-            p.done().complete(ledger.reserveAlone(p.r()));
-        } catch (RuntimeException e) {
-            p.done().completeExceptionally(e);
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        workers.forEach(Thread::interrupt);
+        batches.close();
     }
 }
